@@ -1,0 +1,291 @@
+package mocktracer
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tracebed/tracebed/opentracing"
+)
+
+// MockTracer is an opentracing.Tracer that records spans and misuse in
+// memory. Make one with New. It is safe for concurrent use.
+type MockTracer struct {
+	scopeManager opentracing.ScopeManager
+	now          func() time.Time
+
+	// nextID is the user's id source (WithIDSource), nil for the default
+	// counter; it is called under idMu.
+	nextID  func() uint64
+	idMu    sync.Mutex
+	counter atomic.Uint64 // the default id source
+
+	// mu guards started, finished and misuses.
+	mu       sync.Mutex
+	started  []*MockSpan
+	finished []*MockSpan
+	misuses  []opentracing.Misuse
+
+	// propMu guards propagators.
+	propMu      sync.RWMutex
+	propagators map[any]Propagator
+}
+
+var (
+	_ opentracing.Tracer         = (*MockTracer)(nil)
+	_ opentracing.MisuseReporter = (*MockTracer)(nil)
+)
+
+// New returns a MockTracer with the TextMap, HTTPHeaders and Binary
+// propagators registered.
+func New(opts ...Option) *MockTracer {
+	t := &MockTracer{
+		now: time.Now,
+		propagators: map[any]Propagator{
+			opentracing.TextMap:     textMapPropagator{},
+			opentracing.HTTPHeaders: httpHeadersPropagator{},
+			opentracing.Binary:      binaryPropagator{},
+		},
+	}
+	for _, o := range opts {
+		if o != nil {
+			o.apply(t)
+		}
+	}
+	if t.scopeManager == nil {
+		t.scopeManager = newStackScopeManager()
+	}
+	return t
+}
+
+// newID returns the next non-zero span id.
+func (t *MockTracer) newID() uint64 {
+	if t.nextID == nil {
+		return t.counter.Add(1)
+	}
+	t.idMu.Lock()
+	defer t.idMu.Unlock()
+	for range 3 {
+		if id := t.nextID(); id != 0 {
+			return id
+		}
+	}
+	panic("mocktracer: the id source returned 0 three times in a row")
+}
+
+// StartSpan implements opentracing.Tracer. The active span of the tracer's
+// ScopeManager is the implicit parent (see opentracing.NewStartSpanOptions).
+// The span's parent is the first reference to a MockSpanContext: the span
+// inherits its trace id and a copy of its baggage. References to other
+// SpanContext types are kept in References but otherwise ignored.
+func (t *MockTracer) StartSpan(operationName string, opts ...opentracing.StartSpanOption) opentracing.Span {
+	sso := opentracing.NewStartSpanOptions(t.scopeManager, opts...)
+	return t.start(operationName, &sso)
+}
+
+// StartActiveSpan implements opentracing.Tracer: it starts a span as
+// StartSpan does and activates it, finishing it on Close unless
+// FinishOnClose(false) is given.
+func (t *MockTracer) StartActiveSpan(operationName string, opts ...opentracing.StartSpanOption) opentracing.Scope {
+	sso := opentracing.NewStartSpanOptions(t.scopeManager, opts...)
+	sp := t.start(operationName, &sso)
+	return t.scopeManager.Activate(sp, !sso.KeepOpenOnClose)
+}
+
+func (t *MockTracer) start(operationName string, sso *opentracing.StartSpanOptions) *MockSpan {
+	startTime := sso.StartTime
+	if startTime.IsZero() {
+		startTime = t.now()
+	}
+	s := &MockSpan{
+		tracer:        t,
+		operationName: operationName,
+		refs:          sso.References,
+		startTime:     startTime,
+	}
+	s.ctx.SpanID = t.newID()
+	s.ctx.Sampled = true
+	if parent, ok := firstMockRef(sso.References); ok {
+		s.ctx.TraceID = parent.TraceID
+		s.ctx.Sampled = parent.Sampled
+		s.parentID = parent.SpanID
+		if len(parent.Baggage) > 0 {
+			s.ctx.Baggage = cloneMap(parent.Baggage)
+		}
+	} else {
+		s.ctx.TraceID = s.ctx.SpanID
+	}
+	if len(sso.Tags) > 0 {
+		s.tags = sso.Tags // owned by sso, which the caller never sees
+		if v, ok := s.tags[samplingPriority]; ok {
+			s.applySamplingPriority(v)
+		}
+	}
+	t.mu.Lock()
+	t.started = append(t.started, s)
+	t.mu.Unlock()
+	return s
+}
+
+// firstMockRef returns the context of the first reference to a
+// MockSpanContext.
+func firstMockRef(refs []opentracing.SpanReference) (MockSpanContext, bool) {
+	for _, r := range refs {
+		switch c := r.ReferencedContext.(type) {
+		case MockSpanContext:
+			return c, true
+		case *MockSpanContext:
+			if c != nil {
+				return *c, true
+			}
+		}
+	}
+	return MockSpanContext{}, false
+}
+
+func cloneMap(m map[string]string) map[string]string {
+	c := make(map[string]string, len(m))
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
+}
+
+// ScopeManager implements opentracing.Tracer.
+func (t *MockTracer) ScopeManager() opentracing.ScopeManager { return t.scopeManager }
+
+// ActiveSpan implements opentracing.Tracer: the span of the active Scope,
+// or nil.
+func (t *MockTracer) ActiveSpan() opentracing.Span {
+	sc := t.scopeManager.Active()
+	if sc == nil {
+		return nil
+	}
+	return sc.Span()
+}
+
+// recordFinished appends s to the finished list.
+func (t *MockTracer) recordFinished(s *MockSpan) {
+	t.mu.Lock()
+	t.finished = append(t.finished, s)
+	t.mu.Unlock()
+}
+
+// FinishedSpans returns a copy of the list of finished spans, in finish
+// order. A span finished twice appears once.
+func (t *MockTracer) FinishedSpans() []*MockSpan {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return slices.Clone(t.finished)
+}
+
+// StartedSpans returns a copy of the list of spans started since New or
+// the last Reset (plus those open at that Reset), in start order.
+func (t *MockTracer) StartedSpans() []*MockSpan {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return slices.Clone(t.started)
+}
+
+// Reset forgets the finished spans and the recorded misuse. Spans still
+// open stay in StartedSpans and are added to FinishedSpans when they
+// finish.
+func (t *MockTracer) Reset() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	open := t.started[:0]
+	for _, s := range t.started {
+		if !s.Finished() {
+			open = append(open, s)
+		}
+	}
+	clear(t.started[len(open):])
+	t.started = open
+	t.finished = nil
+	t.misuses = nil
+}
+
+// Misuses returns a copy of the recorded misuse, in the order it was
+// reported.
+func (t *MockTracer) Misuses() []opentracing.Misuse {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return slices.Clone(t.misuses)
+}
+
+// ReportMisuse implements opentracing.MisuseReporter: it records m.
+func (t *MockTracer) ReportMisuse(m opentracing.Misuse) {
+	t.mu.Lock()
+	t.misuses = append(t.misuses, m)
+	t.mu.Unlock()
+}
+
+// RegisterPropagator makes p handle format in Inject and Extract,
+// replacing any propagator registered for it (the built-in ones too).
+// format must be comparable; RegisterPropagator panics otherwise, or if p
+// is nil, since both are programming errors.
+func (t *MockTracer) RegisterPropagator(format any, p Propagator) {
+	if p == nil {
+		panic("mocktracer: RegisterPropagator with a nil Propagator")
+	}
+	if format == nil || !reflect.ValueOf(format).Comparable() {
+		panic(fmt.Sprintf("mocktracer: RegisterPropagator with a non-comparable format %T", format))
+	}
+	t.propMu.Lock()
+	defer t.propMu.Unlock()
+	t.propagators[format] = p
+}
+
+// propagator returns the propagator of format, or nil.
+func (t *MockTracer) propagator(format any) Propagator {
+	if _, ok := format.(opentracing.BuiltinFormat); !ok {
+		// A non-comparable key would make the map lookup panic.
+		if format == nil || !reflect.ValueOf(format).Comparable() {
+			return nil
+		}
+	}
+	t.propMu.RLock()
+	p := t.propagators[format]
+	t.propMu.RUnlock()
+	return p
+}
+
+// Inject implements opentracing.Tracer. sc must be a MockSpanContext (or a
+// non-nil *MockSpanContext); anything else gives
+// opentracing.ErrInvalidSpanContext.
+func (t *MockTracer) Inject(sc opentracing.SpanContext, format any, carrier any) error {
+	var msc MockSpanContext
+	switch c := sc.(type) {
+	case MockSpanContext:
+		msc = c
+	case *MockSpanContext:
+		if c == nil {
+			return opentracing.ErrInvalidSpanContext
+		}
+		msc = *c
+	default:
+		return opentracing.ErrInvalidSpanContext
+	}
+	p := t.propagator(format)
+	if p == nil {
+		return opentracing.ErrUnsupportedFormat
+	}
+	return p.Inject(msc, carrier)
+}
+
+// Extract implements opentracing.Tracer. On error the SpanContext is nil;
+// on success it is a MockSpanContext.
+func (t *MockTracer) Extract(format any, carrier any) (opentracing.SpanContext, error) {
+	p := t.propagator(format)
+	if p == nil {
+		return nil, opentracing.ErrUnsupportedFormat
+	}
+	msc, err := p.Extract(carrier)
+	if err != nil {
+		return nil, err
+	}
+	return msc, nil
+}

@@ -1,0 +1,54 @@
+package mocktracer
+
+import (
+	"time"
+
+	"github.com/tracebed/tracebed/opentracing"
+)
+
+// Option configures a MockTracer in New.
+type Option interface {
+	apply(*MockTracer)
+}
+
+type scopeManagerOption struct{ sm opentracing.ScopeManager }
+
+func (o scopeManagerOption) apply(t *MockTracer) {
+	if o.sm != nil {
+		t.scopeManager = o.sm
+	}
+}
+
+// WithScopeManager makes the tracer use sm to track the active span. A nil
+// sm keeps the default (a simple stack shared by all goroutines, see the
+// package doc).
+func WithScopeManager(sm opentracing.ScopeManager) Option { return scopeManagerOption{sm} }
+
+type clockOption struct{ now func() time.Time }
+
+func (o clockOption) apply(t *MockTracer) {
+	if o.now != nil {
+		t.now = o.now
+	}
+}
+
+// WithClock makes the tracer read start, finish and log times from now
+// instead of time.Now. Under package sim pass the simulation's Now. now
+// must be safe to call from every goroutine that uses the tracer. A nil
+// now keeps time.Now.
+func WithClock(now func() time.Time) Option { return clockOption{now} }
+
+type idSourceOption struct{ next func() uint64 }
+
+func (o idSourceOption) apply(t *MockTracer) {
+	if o.next != nil {
+		t.nextID = o.next
+	}
+}
+
+// WithIDSource makes the tracer draw span ids from next. The tracer calls
+// next under its own lock, so next need not be safe for concurrent use.
+// Ids must be non-zero (0 means "no parent"); the tracer skips a 0 and
+// panics if next returns 0 three times in a row. A nil next keeps the
+// default: a per-tracer counter 1, 2, 3, ...
+func WithIDSource(next func() uint64) Option { return idSourceOption{next} }

@@ -1,0 +1,459 @@
+package mocktracer
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/tracebed/tracebed/opentracing"
+)
+
+// Propagator moves a MockSpanContext in and out of a carrier for one
+// format. Register one with MockTracer.RegisterPropagator.
+//
+// Inject returns opentracing.ErrInvalidCarrier for a carrier of the wrong
+// type. Extract returns opentracing.ErrSpanContextNotFound when the
+// carrier holds no context, opentracing.ErrSpanContextCorrupted when it
+// holds a damaged one and opentracing.ErrInvalidCarrier for a carrier of
+// the wrong type (errors may wrap these; the tracer passes them on).
+type Propagator interface {
+	Inject(sc MockSpanContext, carrier any) error
+	Extract(carrier any) (MockSpanContext, error)
+}
+
+// The keys of the TextMap and HTTPHeaders formats. Entries without the
+// "mockpfx-" prefixes are ignored, so a carrier may hold unrelated
+// entries.
+const (
+	keyPrefix     = "mockpfx-"
+	idsPrefix     = "mockpfx-ids-"
+	keyTraceID    = "mockpfx-ids-traceid"
+	keySpanID     = "mockpfx-ids-spanid"
+	keySampled    = "mockpfx-ids-sampled"
+	baggagePrefix = "mockpfx-baggage-"
+)
+
+// errStop ends a ForeachKey early once the carrier is known to be
+// corrupted.
+var errStop = errors.New("mocktracer: stop")
+
+func corrupted(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{opentracing.ErrSpanContextCorrupted}, args...)...)
+}
+
+// textMapWriter returns carrier as a usable TextMapWriter.
+func textMapWriter(carrier any) (opentracing.TextMapWriter, bool) {
+	switch c := carrier.(type) {
+	case opentracing.TextMapCarrier:
+		return c, c != nil
+	case opentracing.HTTPHeadersCarrier:
+		return c, c != nil
+	case http.Header:
+		return c, c != nil
+	case opentracing.TextMapWriter:
+		return c, c != nil
+	}
+	return nil, false
+}
+
+// textMapReader returns carrier as a usable TextMapReader.
+func textMapReader(carrier any) (opentracing.TextMapReader, bool) {
+	c, ok := carrier.(opentracing.TextMapReader)
+	return c, ok && c != nil
+}
+
+// textMapPropagator is the TextMap format: keys and values unrestricted,
+// keys compared exactly, baggage keys and values stored as they are.
+type textMapPropagator struct{}
+
+func (textMapPropagator) Inject(sc MockSpanContext, carrier any) error {
+	w, ok := textMapWriter(carrier)
+	if !ok {
+		return opentracing.ErrInvalidCarrier
+	}
+	w.Set(keyTraceID, strconv.FormatUint(sc.TraceID, 10))
+	w.Set(keySpanID, strconv.FormatUint(sc.SpanID, 10))
+	w.Set(keySampled, strconv.FormatBool(sc.Sampled))
+	for k, v := range sc.Baggage {
+		w.Set(baggagePrefix+k, v)
+	}
+	return nil
+}
+
+func (textMapPropagator) Extract(carrier any) (MockSpanContext, error) {
+	r, ok := textMapReader(carrier)
+	if !ok {
+		return MockSpanContext{}, opentracing.ErrInvalidCarrier
+	}
+	var x textExtraction
+	return x.run(r, false)
+}
+
+// httpHeadersPropagator is the HTTPHeaders format: keys compared without
+// case, baggage keys percent-escaped to [a-z0-9-] (so that header
+// canonicalisation cannot change them) and baggage values percent-escaped
+// to URL-unreserved characters (so that they survive as header values).
+type httpHeadersPropagator struct{}
+
+func (httpHeadersPropagator) Inject(sc MockSpanContext, carrier any) error {
+	w, ok := textMapWriter(carrier)
+	if !ok {
+		return opentracing.ErrInvalidCarrier
+	}
+	w.Set(keyTraceID, strconv.FormatUint(sc.TraceID, 10))
+	w.Set(keySpanID, strconv.FormatUint(sc.SpanID, 10))
+	w.Set(keySampled, strconv.FormatBool(sc.Sampled))
+	for k, v := range sc.Baggage {
+		w.Set(baggagePrefix+escape(k, keySafe), escape(v, valueSafe))
+	}
+	return nil
+}
+
+func (httpHeadersPropagator) Extract(carrier any) (MockSpanContext, error) {
+	r, ok := textMapReader(carrier)
+	if !ok {
+		return MockSpanContext{}, opentracing.ErrInvalidCarrier
+	}
+	var x textExtraction
+	return x.run(r, true)
+}
+
+// textExtraction is the state of one TextMap or HTTPHeaders Extract.
+type textExtraction struct {
+	http                       bool
+	sc                         MockSpanContext
+	hasTrace, hasSpan, hasSamp bool
+	found                      bool
+	err                        error
+}
+
+func (x *textExtraction) run(r opentracing.TextMapReader, http bool) (MockSpanContext, error) {
+	x.http = http
+	x.sc.Sampled = true // an absent sampled flag means sampled
+	if err := r.ForeachKey(x.visit); err != nil && !errors.Is(err, errStop) {
+		return MockSpanContext{}, corrupted("reading the carrier: %w", err)
+	}
+	if x.err != nil {
+		return MockSpanContext{}, x.err
+	}
+	if !x.found {
+		return MockSpanContext{}, opentracing.ErrSpanContextNotFound
+	}
+	if !x.hasTrace || !x.hasSpan {
+		return MockSpanContext{}, corrupted("trace id or span id missing")
+	}
+	return x.sc, nil
+}
+
+// hasPrefix is strings.HasPrefix, without case for HTTP.
+func (x *textExtraction) hasPrefix(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	if x.http {
+		return strings.EqualFold(s[:len(prefix)], prefix)
+	}
+	return s[:len(prefix)] == prefix
+}
+
+func (x *textExtraction) fail(err error) error {
+	x.err = err
+	return errStop
+}
+
+func (x *textExtraction) visit(key, val string) error {
+	if !x.hasPrefix(key, keyPrefix) {
+		return nil
+	}
+	switch {
+	case x.hasPrefix(key, idsPrefix):
+		x.found = true
+		field := key[len(idsPrefix):]
+		if x.http {
+			field = strings.ToLower(field)
+		}
+		var seen *bool
+		switch field {
+		case "traceid", "spanid":
+			id, err := strconv.ParseUint(val, 10, 64)
+			if err != nil || id == 0 {
+				return x.fail(corrupted("%s %q is not a non-zero decimal uint64", field, val))
+			}
+			if field == "traceid" {
+				seen, x.sc.TraceID = &x.hasTrace, id
+			} else {
+				seen, x.sc.SpanID = &x.hasSpan, id
+			}
+		case "sampled":
+			b, err := strconv.ParseBool(val)
+			if err != nil {
+				return x.fail(corrupted("sampled %q is not a bool", val))
+			}
+			seen, x.sc.Sampled = &x.hasSamp, b
+		default:
+			return x.fail(corrupted("unknown id field %q", key))
+		}
+		if *seen {
+			return x.fail(corrupted("%s given twice", field))
+		}
+		*seen = true
+	case x.hasPrefix(key, baggagePrefix):
+		x.found = true
+		k, v := key[len(baggagePrefix):], val
+		if x.http {
+			var ok1, ok2 bool
+			k, ok1 = unescape(strings.ToLower(k))
+			v, ok2 = unescape(v)
+			if !ok1 || !ok2 {
+				return x.fail(corrupted("baggage %q: bad percent-escape", key))
+			}
+		}
+		if _, dup := x.sc.Baggage[k]; dup {
+			return x.fail(corrupted("baggage %q given twice", k))
+		}
+		if x.sc.Baggage == nil {
+			x.sc.Baggage = make(map[string]string, 2)
+		}
+		x.sc.Baggage[k] = v
+	}
+	return nil
+}
+
+// keySafe reports the bytes a baggage key keeps in HTTP headers: those
+// that header canonicalisation and lower-casing leave alone.
+func keySafe(c byte) bool {
+	return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-'
+}
+
+// valueSafe reports the bytes a baggage value keeps in HTTP headers: the
+// URL-unreserved ones.
+func valueSafe(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		c == '-' || c == '_' || c == '.' || c == '~'
+}
+
+const upperHex = "0123456789ABCDEF"
+
+// escape percent-escapes every byte of s that safe rejects; it returns s
+// itself when nothing needs escaping.
+func escape(s string, safe func(byte) bool) string {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if !safe(s[i]) {
+			n++
+		}
+	}
+	if n == 0 {
+		return s
+	}
+	b := make([]byte, 0, len(s)+2*n)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; safe(c) {
+			b = append(b, c)
+		} else {
+			b = append(b, '%', upperHex[c>>4], upperHex[c&15])
+		}
+	}
+	return string(b)
+}
+
+func unhex(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+// unescape undoes escape; it reports false for a malformed escape.
+func unescape(s string) (string, bool) {
+	i := strings.IndexByte(s, '%')
+	if i < 0 {
+		return s, true
+	}
+	b := make([]byte, 0, len(s))
+	b = append(b, s[:i]...)
+	for ; i < len(s); i++ {
+		if s[i] != '%' {
+			b = append(b, s[i])
+			continue
+		}
+		if i+2 >= len(s) {
+			return "", false
+		}
+		hi, ok1 := unhex(s[i+1])
+		lo, ok2 := unhex(s[i+2])
+		if !ok1 || !ok2 {
+			return "", false
+		}
+		b = append(b, hi<<4|lo)
+		i += 2
+	}
+	return string(b), true
+}
+
+// The Binary format, version 1: one context is
+//
+//	version   1 byte, binaryVersion
+//	length    uvarint, the number of bytes that follow (at most maxBinaryBody)
+//	trace id  8 bytes, big endian, non-zero
+//	span id   8 bytes, big endian, non-zero
+//	flags     1 byte: bit 0 = sampled, other bits 0
+//	count     uvarint, the number of baggage items
+//	items     count × (uvarint key length, key, uvarint value length, value)
+//
+// Inject appends it to an io.Writer with one Write; Extract reads exactly
+// one context from an io.Reader (so several can be concatenated) and
+// checks that the length covers the fields exactly.
+const (
+	binaryVersion = 1
+	maxBinaryBody = 1 << 20
+	binaryFixed   = 8 + 8 + 1
+)
+
+type binaryPropagator struct{}
+
+func (binaryPropagator) Inject(sc MockSpanContext, carrier any) error {
+	w, ok := carrier.(io.Writer)
+	if !ok || w == nil {
+		return opentracing.ErrInvalidCarrier
+	}
+	size := binaryFixed + uvarintLen(uint64(len(sc.Baggage)))
+	for k, v := range sc.Baggage {
+		size += uvarintLen(uint64(len(k))) + len(k) + uvarintLen(uint64(len(v))) + len(v)
+	}
+	if size > maxBinaryBody {
+		return fmt.Errorf("mocktracer: binary inject: baggage too large (%d bytes, limit %d)", size, maxBinaryBody)
+	}
+	buf := make([]byte, 0, 1+binary.MaxVarintLen64+size)
+	buf = append(buf, binaryVersion)
+	buf = binary.AppendUvarint(buf, uint64(size))
+	buf = binary.BigEndian.AppendUint64(buf, sc.TraceID)
+	buf = binary.BigEndian.AppendUint64(buf, sc.SpanID)
+	var flags byte
+	if sc.Sampled {
+		flags = 1
+	}
+	buf = append(buf, flags)
+	buf = binary.AppendUvarint(buf, uint64(len(sc.Baggage)))
+	for k, v := range sc.Baggage {
+		buf = binary.AppendUvarint(buf, uint64(len(k)))
+		buf = append(buf, k...)
+		buf = binary.AppendUvarint(buf, uint64(len(v)))
+		buf = append(buf, v...)
+	}
+	if _, err := w.Write(buf); err != nil {
+		return fmt.Errorf("mocktracer: binary inject: %w", err)
+	}
+	return nil
+}
+
+func uvarintLen(x uint64) int {
+	n := 1
+	for x >= 0x80 {
+		x >>= 7
+		n++
+	}
+	return n
+}
+
+// byteReader reads one byte at a time without reading ahead.
+type byteReader struct {
+	r   io.Reader
+	buf [1]byte
+}
+
+func (b *byteReader) ReadByte() (byte, error) {
+	if br, ok := b.r.(io.ByteReader); ok {
+		return br.ReadByte()
+	}
+	if _, err := io.ReadFull(b.r, b.buf[:]); err != nil {
+		return 0, err
+	}
+	return b.buf[0], nil
+}
+
+func (binaryPropagator) Extract(carrier any) (MockSpanContext, error) {
+	r, ok := carrier.(io.Reader)
+	if !ok || r == nil {
+		return MockSpanContext{}, opentracing.ErrInvalidCarrier
+	}
+	br := &byteReader{r: r}
+	version, err := br.ReadByte()
+	if err == io.EOF {
+		return MockSpanContext{}, opentracing.ErrSpanContextNotFound
+	}
+	if err != nil {
+		return MockSpanContext{}, corrupted("reading the version: %w", err)
+	}
+	if version != binaryVersion {
+		return MockSpanContext{}, corrupted("unknown binary version %d", version)
+	}
+	size, err := binary.ReadUvarint(br)
+	if err != nil {
+		return MockSpanContext{}, corrupted("reading the length: %w", err)
+	}
+	if size < binaryFixed+1 || size > maxBinaryBody {
+		return MockSpanContext{}, corrupted("length %d out of range", size)
+	}
+	body := make([]byte, size)
+	if _, err := io.ReadFull(r, body); err != nil {
+		return MockSpanContext{}, corrupted("reading %d bytes: %w", size, err)
+	}
+	return decodeBinaryBody(body)
+}
+
+func decodeBinaryBody(body []byte) (MockSpanContext, error) {
+	var sc MockSpanContext
+	sc.TraceID = binary.BigEndian.Uint64(body)
+	sc.SpanID = binary.BigEndian.Uint64(body[8:])
+	flags := body[16]
+	if sc.TraceID == 0 || sc.SpanID == 0 {
+		return MockSpanContext{}, corrupted("zero trace id or span id")
+	}
+	if flags&^1 != 0 {
+		return MockSpanContext{}, corrupted("unknown flags %#x", flags)
+	}
+	sc.Sampled = flags == 1
+	rest := body[binaryFixed:]
+	count, n := binary.Uvarint(rest)
+	if n <= 0 || count > uint64(len(rest))/2 {
+		return MockSpanContext{}, corrupted("bad baggage count")
+	}
+	rest = rest[n:]
+	str := func() (string, bool) {
+		l, n := binary.Uvarint(rest)
+		if n <= 0 || l > uint64(len(rest)-n) {
+			return "", false
+		}
+		s := string(rest[n : n+int(l)])
+		rest = rest[n+int(l):]
+		return s, true
+	}
+	if count > 0 {
+		sc.Baggage = make(map[string]string, count)
+	}
+	for range count {
+		k, ok1 := str()
+		v, ok2 := str()
+		if !ok1 || !ok2 {
+			return MockSpanContext{}, corrupted("truncated baggage item")
+		}
+		if _, dup := sc.Baggage[k]; dup {
+			return MockSpanContext{}, corrupted("baggage %q given twice", k)
+		}
+		sc.Baggage[k] = v
+	}
+	if len(rest) != 0 {
+		return MockSpanContext{}, corrupted("%d trailing bytes", len(rest))
+	}
+	return sc, nil
+}
