@@ -1,0 +1,404 @@
+package harness_test
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tracebed/tracebed/opentracing"
+	"github.com/tracebed/tracebed/opentracing/harness"
+	"github.com/tracebed/tracebed/opentracing/log"
+)
+
+// refTracer is a small but complete tracer used to show that the harness
+// can be passed, and, with one of its breakage flags set, that each check
+// catches the bug it is about.
+type refTracer struct {
+	broken breakage
+
+	mu     sync.Mutex // guards nextID and stack
+	nextID uint64
+	stack  []*refScope
+}
+
+// breakage lists the bugs refTracer can be told to have.
+type breakage struct {
+	dropBaggage       bool // SetBaggageItem does nothing
+	mutableContext    bool // SetBaggageItem writes into the existing SpanContext
+	ignoreActive      bool // StartSpan never takes the active span as parent
+	noFinishOnClose   bool // Close never finishes the span
+	closeClearsAll    bool // Close empties the whole stack instead of restoring the previous scope
+	notFoundOnCorrupt bool // a corrupted id is reported as ErrSpanContextNotFound (opentracing-go's mock)
+	halfMadeContext   bool // Extract returns what it parsed so far along with the error
+	panicOnOddLogKV   bool // LogKV panics on an odd list
+	caseSensitiveHTTP bool // HTTPHeaders keys are compared case-sensitively on Extract
+	rawHeaderValues   bool // baggage values are written to headers unescaped
+}
+
+func newRefTracer(b breakage) func() (opentracing.Tracer, func()) {
+	return func() (opentracing.Tracer, func()) { return &refTracer{broken: b}, nil }
+}
+
+var (
+	_ opentracing.Tracer       = (*refTracer)(nil)
+	_ opentracing.ScopeManager = (*refTracer)(nil)
+	_ opentracing.Span         = (*refSpan)(nil)
+)
+
+type refContext struct {
+	traceID, spanID uint64
+	baggage         map[string]string
+}
+
+func (c *refContext) ForeachBaggageItem(handler func(k, v string) bool) {
+	for k, v := range c.baggage {
+		if !handler(k, v) {
+			return
+		}
+	}
+}
+
+type refSpan struct {
+	tracer   *refTracer
+	parentID uint64
+
+	mu       sync.Mutex // guards ctx and finishes
+	ctx      *refContext
+	finishes int
+}
+
+func (t *refTracer) id() uint64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.nextID++
+	return t.nextID
+}
+
+func (t *refTracer) StartSpan(name string, opts ...opentracing.StartSpanOption) opentracing.Span {
+	var sm opentracing.ScopeManager = t
+	if t.broken.ignoreActive {
+		sm = nil
+	}
+	o := opentracing.NewStartSpanOptions(sm, opts...)
+	sp := &refSpan{tracer: t, ctx: &refContext{spanID: t.id()}}
+	if len(o.References) > 0 {
+		parent := o.References[0].ReferencedContext.(*refContext)
+		sp.parentID = parent.spanID
+		sp.ctx.traceID = parent.traceID
+		sp.ctx.baggage = maps.Clone(parent.baggage)
+	} else {
+		sp.ctx.traceID = t.id()
+	}
+	return sp
+}
+
+func (t *refTracer) StartActiveSpan(name string, opts ...opentracing.StartSpanOption) opentracing.Scope {
+	o := opentracing.NewStartSpanOptions(nil, opts...)
+	return t.Activate(t.StartSpan(name, opts...), !o.KeepOpenOnClose)
+}
+
+func (t *refTracer) ScopeManager() opentracing.ScopeManager { return t }
+
+func (t *refTracer) ActiveSpan() opentracing.Span {
+	if s := t.Active(); s != nil {
+		return s.Span()
+	}
+	return nil
+}
+
+type refScope struct {
+	t      *refTracer
+	span   opentracing.Span
+	finish bool
+}
+
+func (t *refTracer) Activate(span opentracing.Span, finishOnClose bool) opentracing.Scope {
+	s := &refScope{t: t, span: span, finish: finishOnClose && !t.broken.noFinishOnClose}
+	t.mu.Lock()
+	t.stack = append(t.stack, s)
+	t.mu.Unlock()
+	return s
+}
+
+func (t *refTracer) Active() opentracing.Scope {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.stack) == 0 {
+		return nil
+	}
+	return t.stack[len(t.stack)-1]
+}
+
+func (s *refScope) Span() opentracing.Span            { return s.span }
+func (s *refScope) Manager() opentracing.ScopeManager { return s.t }
+func (s *refScope) Close() {
+	t := s.t
+	t.mu.Lock()
+	if len(t.stack) == 0 || t.stack[len(t.stack)-1] != s {
+		t.mu.Unlock()
+		return // out of order or twice: ignored
+	}
+	t.stack = t.stack[:len(t.stack)-1]
+	if t.broken.closeClearsAll {
+		t.stack = nil
+	}
+	t.mu.Unlock()
+	if s.finish {
+		s.span.Finish()
+	}
+}
+
+func (s *refSpan) context() *refContext {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ctx
+}
+
+func (s *refSpan) Finish() { s.FinishWithOptions(opentracing.FinishOptions{}) }
+func (s *refSpan) FinishWithOptions(opentracing.FinishOptions) {
+	s.mu.Lock()
+	s.finishes++
+	s.mu.Unlock()
+}
+func (s *refSpan) Context() opentracing.SpanContext         { return s.context() }
+func (s *refSpan) SetOperationName(string) opentracing.Span { return s }
+func (s *refSpan) SetTag(string, any) opentracing.Span      { return s }
+func (s *refSpan) LogFields(...log.Field)                   {}
+func (s *refSpan) LogFieldsAt(time.Time, ...log.Field)      {}
+func (s *refSpan) BaggageItem(k string) string              { return s.context().baggage[k] }
+func (s *refSpan) Tracer() opentracing.Tracer               { return s.tracer }
+func (s *refSpan) LogEvent(string)                          {}
+func (s *refSpan) LogEventWithPayload(string, any)          {}
+
+//lint:ignore SA1019 refSpan implements the deprecated method.
+func (s *refSpan) Log(opentracing.LogData) {}
+func (s *refSpan) LogKV(kv ...any) {
+	if _, err := log.InterleavedKVToFields(kv...); err != nil && s.tracer.broken.panicOnOddLogKV {
+		panic(err)
+	}
+}
+
+func (s *refSpan) SetBaggageItem(k, v string) opentracing.Span {
+	if s.tracer.broken.dropBaggage {
+		return s
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tracer.broken.mutableContext {
+		if s.ctx.baggage == nil {
+			s.ctx.baggage = map[string]string{}
+		}
+		s.ctx.baggage[k] = v
+		return s
+	}
+	b := maps.Clone(s.ctx.baggage)
+	if b == nil {
+		b = map[string]string{}
+	}
+	b[k] = v
+	s.ctx = &refContext{traceID: s.ctx.traceID, spanID: s.ctx.spanID, baggage: b}
+	return s
+}
+
+const (
+	keyTrace  = "ref-traceid"
+	keySpan   = "ref-spanid"
+	keyPrefix = "ref-bag-"
+	magic     = "REF1"
+)
+
+func (t *refTracer) Inject(sc opentracing.SpanContext, format any, carrier any) error {
+	c, ok := sc.(*refContext)
+	if !ok || c == nil {
+		return opentracing.ErrInvalidSpanContext
+	}
+	switch format {
+	case opentracing.TextMap, opentracing.HTTPHeaders:
+		w, ok := carrier.(opentracing.TextMapWriter)
+		if !ok {
+			return opentracing.ErrInvalidCarrier
+		}
+		w.Set(keyTrace, strconv.FormatUint(c.traceID, 16))
+		w.Set(keySpan, strconv.FormatUint(c.spanID, 16))
+		for k, v := range c.baggage {
+			if !t.broken.rawHeaderValues {
+				v = url.QueryEscape(v)
+			}
+			w.Set(keyPrefix+url.QueryEscape(k), v)
+		}
+		return nil
+	case opentracing.Binary:
+		w, ok := carrier.(io.Writer)
+		if !ok {
+			return opentracing.ErrInvalidCarrier
+		}
+		var b []byte
+		b = append(b, magic...)
+		b = binary.BigEndian.AppendUint64(b, c.traceID)
+		b = binary.BigEndian.AppendUint64(b, c.spanID)
+		b = binary.BigEndian.AppendUint32(b, uint32(len(c.baggage)))
+		for k, v := range c.baggage {
+			b = binary.BigEndian.AppendUint32(b, uint32(len(k)))
+			b = append(b, k...)
+			b = binary.BigEndian.AppendUint32(b, uint32(len(v)))
+			b = append(b, v...)
+		}
+		_, err := w.Write(b)
+		return err
+	default:
+		return opentracing.ErrUnsupportedFormat
+	}
+}
+
+func (t *refTracer) Extract(format any, carrier any) (opentracing.SpanContext, error) {
+	var c *refContext
+	var err error
+	switch format {
+	case opentracing.TextMap, opentracing.HTTPHeaders:
+		r, ok := carrier.(opentracing.TextMapReader)
+		if !ok {
+			return nil, opentracing.ErrInvalidCarrier
+		}
+		c, err = t.extractText(r, format == opentracing.HTTPHeaders)
+	case opentracing.Binary:
+		r, ok := carrier.(io.Reader)
+		if !ok {
+			return nil, opentracing.ErrInvalidCarrier
+		}
+		c, err = extractBinary(r)
+	default:
+		return nil, opentracing.ErrUnsupportedFormat
+	}
+	if err != nil && !t.broken.halfMadeContext {
+		return nil, err
+	}
+	return c, err
+}
+
+func (t *refTracer) extractText(r opentracing.TextMapReader, http bool) (*refContext, error) {
+	c := &refContext{}
+	var found, bad int
+	err := r.ForeachKey(func(key, val string) error {
+		if http && !t.broken.caseSensitiveHTTP {
+			key = strings.ToLower(key)
+		}
+		switch {
+		case key == keyTrace || key == keySpan:
+			found++
+			n, err := strconv.ParseUint(val, 16, 64)
+			if err != nil {
+				bad++
+				return nil
+			}
+			if key == keyTrace {
+				c.traceID = n
+			} else {
+				c.spanID = n
+			}
+		case strings.HasPrefix(key, keyPrefix):
+			k, err1 := url.QueryUnescape(key[len(keyPrefix):])
+			v, err2 := url.QueryUnescape(val)
+			if err := errors.Join(err1, err2); err != nil {
+				return fmt.Errorf("%w: baggage %q: %w", opentracing.ErrSpanContextCorrupted, key, err)
+			}
+			if c.baggage == nil {
+				c.baggage = map[string]string{}
+			}
+			c.baggage[k] = v
+		}
+		return nil
+	})
+	switch {
+	case err != nil:
+		return c, err
+	case bad > 0 && t.broken.notFoundOnCorrupt:
+		return c, opentracing.ErrSpanContextNotFound
+	case bad > 0 || found == 1:
+		return c, opentracing.ErrSpanContextCorrupted
+	case found == 0:
+		return c, opentracing.ErrSpanContextNotFound
+	}
+	return c, nil
+}
+
+func extractBinary(r io.Reader) (*refContext, error) {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	if len(b) == 0 {
+		return nil, opentracing.ErrSpanContextNotFound
+	}
+	c := &refContext{}
+	corrupt := fmt.Errorf("%w: %d bytes", opentracing.ErrSpanContextCorrupted, len(b))
+	if !bytes.HasPrefix(b, []byte(magic)) || len(b) < len(magic)+20 {
+		return c, corrupt
+	}
+	b = b[len(magic):]
+	c.traceID = binary.BigEndian.Uint64(b)
+	c.spanID = binary.BigEndian.Uint64(b[8:])
+	n := binary.BigEndian.Uint32(b[16:])
+	b = b[20:]
+	next := func() (string, bool) {
+		if len(b) < 4 || uint32(len(b)-4) < binary.BigEndian.Uint32(b) {
+			return "", false
+		}
+		l := binary.BigEndian.Uint32(b)
+		s := string(b[4 : 4+l])
+		b = b[4+l:]
+		return s, true
+	}
+	for range n {
+		k, ok1 := next()
+		v, ok2 := next()
+		if !ok1 || !ok2 {
+			return c, corrupt
+		}
+		if c.baggage == nil {
+			c.baggage = map[string]string{}
+		}
+		c.baggage[k] = v
+	}
+	if len(b) != 0 {
+		return c, corrupt
+	}
+	return c, nil
+}
+
+// refProbe is the Probe of refTracer: a few lines that compare ids, as a
+// real tracer's would.
+type refProbe struct{}
+
+var _ harness.Probe = refProbe{}
+
+func (refProbe) SameTrace(a, b opentracing.Span) bool {
+	return a.(*refSpan).context().traceID == b.(*refSpan).context().traceID
+}
+
+func (refProbe) SameSpanContext(s opentracing.Span, sc opentracing.SpanContext) bool {
+	c, ok := sc.(*refContext)
+	want := s.(*refSpan).context()
+	return ok && c.traceID == want.traceID && c.spanID == want.spanID
+}
+
+func (refProbe) IsParent(parent, child opentracing.Span) bool {
+	if parent == nil {
+		return child.(*refSpan).parentID == 0
+	}
+	return child.(*refSpan).parentID == parent.(*refSpan).context().spanID
+}
+
+func (refProbe) FinishCount(s opentracing.Span) int {
+	sp := s.(*refSpan)
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	return sp.finishes
+}
