@@ -198,16 +198,16 @@ func (s *MockSpan) Tracer() opentracing.Tracer { return s.tracer }
 
 // Finish implements opentracing.Span. A second Finish is recorded as
 // opentracing.MisuseFinishTwice and otherwise ignored.
-func (s *MockSpan) Finish() { s.finish(time.Time{}, nil) }
+func (s *MockSpan) Finish() { s.finish("Finish", time.Time{}, nil) }
 
 // FinishWithOptions implements opentracing.Span. A zero FinishTime means
 // now by the tracer's clock; LogRecords are added before the span
 // finishes.
 func (s *MockSpan) FinishWithOptions(opts opentracing.FinishOptions) {
-	s.finish(opts.FinishTime, opts.LogRecords)
+	s.finish("FinishWithOptions", opts.FinishTime, opts.LogRecords)
 }
 
-func (s *MockSpan) finish(at time.Time, records []opentracing.LogRecord) {
+func (s *MockSpan) finish(method string, at time.Time, records []opentracing.LogRecord) {
 	if at.IsZero() {
 		at = s.tracer.now()
 	}
@@ -218,7 +218,7 @@ func (s *MockSpan) finish(at time.Time, records []opentracing.LogRecord) {
 		s.mu.Unlock()
 		s.tracer.ReportMisuse(opentracing.Misuse{
 			Kind: opentracing.MisuseFinishTwice, Operation: op,
-			Detail: "Finish called on a span already finished",
+			Detail: method + " called on a span already finished",
 		})
 		return
 	}
