@@ -1,0 +1,237 @@
+package sim
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The kinds of failure a run can end with. A [*Failure] wraps one of them:
+// test with errors.Is.
+var (
+	// ErrPanic occurs when a task panics or calls runtime.Goexit (as
+	// t.FailNow does).
+	ErrPanic = errors.New("sim: task panicked")
+	// ErrDeadlock occurs when no task can run and no timer is pending
+	// while the root task has not returned.
+	ErrDeadlock = errors.New("sim: deadlock")
+	// ErrLivelock occurs when a run exceeds its step bound ([WithMaxSteps]).
+	ErrLivelock = errors.New("sim: step bound exceeded")
+	// ErrLeak occurs when the root task has returned and the tasks left can
+	// never end: all are blocked and no timer is pending.
+	ErrLeak = errors.New("sim: leaked tasks")
+	// ErrDivergence occurs when a replayed schedule does not fit the run:
+	// a choice out of range, a schedule too short or too long. The code
+	// under test changed, or escapes the scheduler (a bare go statement, a
+	// real sync.Mutex, wall-clock time).
+	ErrDivergence = errors.New("sim: replay diverged")
+)
+
+// Failure is the error of a failed run. It carries everything needed to
+// reproduce it: the seed and strategy, and the schedule, which replays the
+// run exactly through [Replay].
+type Failure struct {
+	// Err is the kind: ErrPanic, ErrDeadlock, ErrLivelock, ErrLeak or
+	// ErrDivergence.
+	Err error
+	// Seed is the seed of the strategy, if it has one.
+	Seed uint64
+	// Strategy is the name of the strategy that made the decisions.
+	Strategy string
+	// Schedule replays the run up to the failure.
+	Schedule string
+	// Steps is the number of scheduling points passed.
+	Steps int
+	// Time is the virtual time elapsed.
+	Time time.Duration
+	// Task is the id of the task that failed (ErrPanic), else -1.
+	Task int
+	// TaskName is that task's name.
+	TaskName string
+	// Value is the panic value (ErrPanic), nil for runtime.Goexit.
+	Value any
+	// Stack is the failing task's stack (ErrPanic).
+	Stack string
+	// Message is a one-line description of what went wrong.
+	Message string
+	// Report is the multi-line human report: what went wrong, every task
+	// and what it waits on, the stacks, and how to replay.
+	Report string
+}
+
+// Error returns one paragraph: what went wrong, the seed, strategy and
+// schedule, and how to replay.
+func (f *Failure) Error() string {
+	return fmt.Sprintf("%v: %s (strategy %s, seed %d, %d steps, virtual time +%v); replay with sim.Replay(%q) or -sim.schedule=%s",
+		f.Err, f.Message, f.Strategy, f.Seed, f.Steps, f.Time, f.Schedule, f.Schedule)
+}
+
+// Unwrap returns the kind of failure.
+func (f *Failure) Unwrap() error { return f.Err }
+
+// fail records the run's first failure.
+func (s *Sim) fail(kind error, t *Task, value any, stack, msg string) {
+	if s.failure != nil {
+		return
+	}
+	f := &Failure{
+		Err:      kind,
+		Strategy: s.strategy.Name(),
+		Steps:    s.steps,
+		Time:     s.now,
+		Task:     -1,
+		Value:    value,
+		Stack:    stack,
+		Message:  msg,
+	}
+	if sd, ok := s.strategy.(seeded); ok {
+		f.Seed = sd.Seed()
+	}
+	if t != nil {
+		f.Task, f.TaskName = t.id, t.name
+	}
+	s.failure = f
+	f.Schedule = EncodeSchedule(s.choices)
+	f.Report = s.report(f)
+}
+
+// failBlocked reports a deadlock (root still alive) or a leak.
+func (s *Sim) failBlocked() {
+	var blocked []string
+	for _, t := range s.tasks {
+		if t.state == stateBlocked {
+			blocked = append(blocked, fmt.Sprintf("%s waits in %s %s", t, t.waitOp, t.waitObj.describe()))
+		}
+	}
+	if s.tasks[0].state == stateDone {
+		s.fail(ErrLeak, nil, nil, "", fmt.Sprintf("the root returned but %d task(s) can never end: %s", len(blocked), strings.Join(blocked, ", ")))
+		return
+	}
+	s.fail(ErrDeadlock, nil, nil, "", fmt.Sprintf("no task can run and no timer is pending: %s", strings.Join(blocked, ", ")))
+}
+
+// report renders the multi-line report of a failure.
+func (s *Sim) report(f *Failure) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%v: %s\n", f.Err, f.Message)
+	fmt.Fprintf(&b, "strategy %s, seed %d, %d steps, %d decisions, virtual time +%v\n", f.Strategy, f.Seed, f.Steps, len(s.choices), f.Time)
+	b.WriteString("tasks:\n")
+	stacks := goroutineStacks()
+	for _, t := range s.tasks {
+		fmt.Fprintf(&b, "  %s: %s\n", t, t.stateString())
+		if t.state == stateBlocked {
+			if st, ok := stacks[t.goid]; ok && t.goid != 0 {
+				b.WriteString(indent(st, "      "))
+			}
+		}
+	}
+	if f.Stack != "" {
+		fmt.Fprintf(&b, "stack of %s %q:\n%s", "task "+strconv.Itoa(f.Task), f.TaskName, indent(f.Stack, "      "))
+	}
+	fmt.Fprintf(&b, "replay: sim.Run(root, sim.WithStrategy(sim.Replay(%q)))\n", f.Schedule)
+	return b.String()
+}
+
+func (t *Task) stateString() string {
+	switch t.state {
+	case stateRunnable:
+		return "runnable"
+	case stateRunning:
+		return "running"
+	case stateBlocked:
+		return fmt.Sprintf("blocked in %s %s", t.waitOp, t.waitObj.describe())
+	case stateDone:
+		return "ended"
+	}
+	return "unknown"
+}
+
+// goroutineStacks returns the stack of every goroutine, by id.
+func goroutineStacks() map[int64]string {
+	buf := make([]byte, 1<<16)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	out := make(map[int64]string)
+	for _, g := range bytes.Split(buf, []byte("\n\n")) {
+		head, _, _ := bytes.Cut(g, []byte("\n"))
+		fields := bytes.Fields(head)
+		if len(fields) < 2 || string(fields[0]) != "goroutine" {
+			continue
+		}
+		id, err := strconv.ParseInt(string(fields[1]), 10, 64)
+		if err != nil {
+			continue
+		}
+		out[id] = trimSchedulerFrames(string(g))
+	}
+	return out
+}
+
+// trimSchedulerFrames keeps the frames of the user's code: it drops the
+// goroutine header and the frames from the point where the task parks.
+func trimSchedulerFrames(g string) string {
+	lines := strings.Split(g, "\n")
+	if len(lines) > 0 {
+		lines = lines[1:]
+	}
+	// Frames come in pairs (function, file:line). Skip leading pairs that
+	// belong to the runtime, iter and sim's parking machinery.
+	i := 0
+	for i+1 < len(lines) {
+		fn := lines[i]
+		if strings.HasPrefix(fn, "runtime.") || strings.HasPrefix(fn, "iter.") || isInternalFrame(fn) {
+			i += 2
+			continue
+		}
+		break
+	}
+	lines = lines[i:]
+	// Drop the frames below the task's function: the spawn closure, the
+	// coroutine and iter.Pull.
+	for j := 0; j < len(lines); j += 2 {
+		fn := lines[j]
+		if isInternalFrame(fn) || strings.HasPrefix(fn, "iter.") || strings.HasPrefix(fn, "created by iter.") ||
+			strings.Contains(fn, "/sim.Run.func") {
+			lines = lines[:j]
+			break
+		}
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+func indent(s, prefix string) string {
+	s = strings.TrimRight(s, "\n")
+	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix) + "\n"
+}
+
+// isInternalFrame reports whether a stack frame's function is sim's own
+// unexported machinery (parking, picking, reporting) or the coroutine switch.
+func isInternalFrame(fn string) bool {
+	const pkg = "github.com/tracebed/tracebed/sim."
+	if strings.Contains(fn, "/sim/internal/") {
+		return true
+	}
+	i := strings.Index(fn, pkg)
+	if i < 0 {
+		return false
+	}
+	name := fn[i+len(pkg):]
+	if strings.HasPrefix(name, "(") {
+		_, after, ok := strings.Cut(name, ").")
+		if !ok {
+			return false
+		}
+		name = after
+	}
+	return name != "" && name[0] >= 'a' && name[0] <= 'z'
+}

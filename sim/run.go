@@ -1,0 +1,111 @@
+package sim
+
+import (
+	"time"
+)
+
+// DefaultMaxSteps is the step bound of a run unless [WithMaxSteps] says
+// otherwise; exceeding it fails the run with [ErrLivelock].
+const DefaultMaxSteps = 200_000
+
+// DefaultEpoch is the virtual time at which runs start unless
+// [WithStartTime] says otherwise: a fixed date, so that runs compare byte
+// for byte.
+var DefaultEpoch = time.Date(2020, time.January, 1, 0, 0, 0, 0, time.UTC)
+
+// Option configures [Run].
+type Option interface {
+	apply(*config)
+}
+
+type optionFunc func(*config)
+
+func (f optionFunc) apply(c *config) { f(c) }
+
+type config struct {
+	strategy Strategy
+	maxSteps int
+	epoch    time.Time
+	noTrace  bool
+}
+
+func defaultConfig() config {
+	return config{maxSteps: DefaultMaxSteps, epoch: DefaultEpoch}
+}
+
+// WithStrategy sets the strategy that makes the run's decisions. The default
+// is Random(0).
+func WithStrategy(st Strategy) Option {
+	return optionFunc(func(c *config) { c.strategy = st })
+}
+
+// WithMaxSteps bounds the number of scheduling points of a run; a run that
+// goes past it fails with [ErrLivelock]. n <= 0 means [DefaultMaxSteps].
+func WithMaxSteps(n int) Option {
+	return optionFunc(func(c *config) {
+		if n <= 0 {
+			n = DefaultMaxSteps
+		}
+		c.maxSteps = n
+	})
+}
+
+// WithStartTime sets the virtual time at which the run starts (default
+// [DefaultEpoch]).
+func WithStartTime(t time.Time) Option {
+	return optionFunc(func(c *config) { c.epoch = t })
+}
+
+// WithoutTrace turns off event recording, for speed; [Result.Trace] then
+// holds only the task list, and the schedule is still recorded.
+func WithoutTrace() Option {
+	return optionFunc(func(c *config) { c.noTrace = true })
+}
+
+// Result describes a finished run, failed or not.
+type Result struct {
+	// Schedule replays the run exactly: pass it to [Replay].
+	Schedule string
+	// Strategy is the name of the strategy that made the decisions.
+	Strategy string
+	// Seed is the strategy's seed, if it has one.
+	Seed uint64
+	// Steps is the number of scheduling points passed.
+	Steps int
+	// Decisions is the number of choices among two or more options.
+	Decisions int
+	// Preemptions counts task decisions that switched away from a task
+	// that could have gone on.
+	Preemptions int
+	// Tasks is the number of tasks spawned, root included.
+	Tasks int
+	// Elapsed is the virtual time that passed.
+	Elapsed time.Duration
+	// Trace records the run's events.
+	Trace *Trace
+}
+
+// Run runs root as task 0 of a new simulation and returns when every task
+// has ended, or at the first failure. The error, if any, is a [*Failure]
+// wrapping [ErrPanic], [ErrDeadlock], [ErrLivelock], [ErrLeak] or
+// [ErrDivergence]; the Result is returned either way.
+//
+// Every call owns its scheduler: runs may proceed in parallel on different
+// goroutines. When Run returns, every goroutine it started has ended.
+func Run(root func(s *Sim), opts ...Option) (*Result, error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		o.apply(&cfg)
+	}
+	if cfg.strategy == nil {
+		cfg.strategy = Random(0)
+	}
+	s := newSim(cfg)
+	s.spawn("root", func() { root(s) }, nil, -1)
+	s.loop()
+	res := s.result()
+	if s.failure != nil {
+		return res, s.failure
+	}
+	return res, nil
+}

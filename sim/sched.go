@@ -1,0 +1,407 @@
+package sim
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/petermattis/goid"
+	"github.com/tracebed/tracebed/sim/internal/coro"
+)
+
+// Sim is one running simulation. Its methods, and those of the primitives
+// created from it, may be called only from its tasks (the function given to
+// [Run] and those started with [Sim.Go]), never from other goroutines and
+// never after Run has returned.
+type Sim struct {
+	strategy Strategy
+	epoch    time.Time
+	maxSteps int
+
+	tasks []*Task
+	runq  []*Task // runnable tasks, in id order
+	cur   *Task   // the task running now, nil in the scheduler
+	next  *Task   // chosen by a task that parks, for the loop to resume
+	live  int     // tasks not yet ended
+
+	now    time.Duration // virtual time since epoch
+	timers timerHeap
+	tseq   int
+
+	objects     int
+	steps       int
+	choices     []int
+	preemptions int
+	trace       *Trace
+	failure     *Failure
+	aborting    bool
+
+	dec  Decision // scratch, reused for every decision
+	opts []int    // scratch for dec.Tasks
+	cand []*Task  // scratch: the options as tasks
+}
+
+// unwindSignal is the panic value that unwinds a task's stack when the
+// simulation is aborted after a failure. It is private, so user code cannot
+// raise it, and recovered at the task boundary.
+type unwindSignal struct{}
+
+func newSim(cfg config) *Sim {
+	s := &Sim{
+		strategy: cfg.strategy,
+		epoch:    cfg.epoch,
+		maxSteps: cfg.maxSteps,
+		trace:    &Trace{epoch: cfg.epoch, off: cfg.noTrace},
+	}
+	return s
+}
+
+// spawn creates a runnable task. It is not a scheduling point.
+func (s *Sim) spawn(name string, f func(), locals map[*localKey]any, parent int) *Task {
+	t := &Task{s: s, id: len(s.tasks), name: name, parent: parent, locals: locals, state: stateRunnable}
+	t.co = coro.New(func(*coro.Coro) {
+		if s.aborting {
+			return
+		}
+		t.goid = goid.Get()
+		f()
+	})
+	s.tasks = append(s.tasks, t)
+	s.live++
+	s.addRunnable(t)
+	s.trace.addTask(t)
+	s.record(Event{Kind: EvSpawn, Task: parent, Arg: t.id})
+	return t
+}
+
+// loop is the scheduler: it resumes one task at a time until none is left or
+// the run fails, then unwinds every task.
+func (s *Sim) loop() {
+	next := s.pick(nil, false)
+	for next != nil {
+		t := next
+		s.cur, t.state = t, stateRunning
+		out := t.co.Resume()
+		if out == coro.Yielded {
+			next, s.next = s.next, nil
+			continue
+		}
+		s.ended(t, out)
+		if s.failure != nil {
+			break
+		}
+		next = s.pick(nil, false)
+	}
+	s.cur = nil
+	s.unwind()
+}
+
+// ended records the end of task t, which resumed with outcome out.
+func (s *Sim) ended(t *Task, out coro.Outcome) {
+	t.state = stateDone
+	s.live--
+	s.cur = nil
+	s.remove(t)
+	switch out {
+	case coro.Panicked:
+		v, stack := t.co.Panic()
+		if _, ok := v.(unwindSignal); ok || s.aborting {
+			break
+		}
+		s.record(Event{Kind: EvPanic, Task: t.id, Text: fmt.Sprint(v)})
+		s.fail(ErrPanic, t, v, string(stack), fmt.Sprintf("%s panicked: %v", t, v))
+		return
+	case coro.Exited:
+		if s.aborting {
+			break
+		}
+		s.record(Event{Kind: EvPanic, Task: t.id, Text: "runtime.Goexit"})
+		s.fail(ErrPanic, t, nil, "", fmt.Sprintf("%s called runtime.Goexit (t.FailNow or t.Fatal in a task?)", t))
+		return
+	}
+	s.record(Event{Kind: EvExit, Task: t.id})
+}
+
+// unwind ends every task still alive: each resumes into a panic with
+// [unwindSignal] (or, never started, returns at once), running its defers.
+func (s *Sim) unwind() {
+	s.aborting = true
+	for _, t := range s.tasks {
+		for i := 0; t.state != stateDone && i < 100; i++ {
+			s.cur, t.state = t, stateRunning
+			if out := t.co.Resume(); out != coro.Yielded {
+				t.state = stateDone
+				s.live--
+			}
+		}
+		s.cur = nil
+		t.co.Stop()
+	}
+}
+
+// mustCur returns the running task, panicking if called outside one.
+func (s *Sim) mustCur(what string) *Task {
+	if s.cur == nil {
+		panic("sim: " + what + " called outside a task of the simulation")
+	}
+	return s.cur
+}
+
+// Current returns the task running now.
+func (s *Sim) Current() *Task { return s.mustCur("Current") }
+
+// Go starts f in a new task named name and returns it. The new task starts
+// with a copy of the spawner's inheritable [Local] values. Go is a scheduling
+// point: the new task may run before Go returns.
+func (s *Sim) Go(name string, f func()) *Task {
+	p := s.mustCur("Go")
+	t := s.spawn(name, f, inheritable(p.locals), p.id)
+	s.point(false)
+	return t
+}
+
+// goDetached starts a task from wherever the simulation is (a task or the
+// scheduler, e.g. a timer), with the given locals. Not a scheduling point.
+func (s *Sim) goDetached(name string, f func(), locals map[*localKey]any) *Task {
+	parent := -1
+	if s.cur != nil {
+		parent = s.cur.id
+	}
+	return s.spawn(name, f, locals, parent)
+}
+
+// Yield is a scheduling point and nothing else: other tasks may run before
+// it returns. Strategies may take the hint and prefer other tasks.
+func (s *Sim) Yield() { s.point(true) }
+
+// Steps returns the number of scheduling points passed so far.
+func (s *Sim) Steps() int { return s.steps }
+
+// point is a scheduling point after which the current task can go on.
+func (s *Sim) point(yielding bool) {
+	t := s.mustCur("a scheduling point")
+	if s.aborting {
+		panic(unwindSignal{})
+	}
+	t.state = stateRunnable
+	s.addRunnable(t)
+	s.switchFrom(t, yielding)
+}
+
+// block parks the current task until some other task or timer wakes it.
+// Callers loop: `for !cond { s.block(...) }`.
+func (s *Sim) block(op string, on describer) {
+	t := s.mustCur("a blocking operation")
+	if s.aborting {
+		panic(unwindSignal{})
+	}
+	t.state, t.waitOp, t.waitObj = stateBlocked, op, on
+	if s.trace.on() {
+		s.record(Event{Kind: EvBlock, Task: t.id, Text: op + " " + on.describe()})
+	}
+	s.switchFrom(t, false)
+}
+
+// switchFrom lets the strategy choose who runs next and hands over to it.
+func (s *Sim) switchFrom(t *Task, yielding bool) {
+	next := s.pick(t, yielding)
+	if next == t {
+		t.state = stateRunning
+		return
+	}
+	s.next = next
+	if !t.co.Yield() || s.aborting {
+		panic(unwindSignal{})
+	}
+}
+
+// wake makes a blocked task runnable again.
+func (s *Sim) wake(t *Task) {
+	if t.state != stateBlocked {
+		return
+	}
+	t.state, t.waitOp, t.waitObj = stateRunnable, "", nil
+	s.addRunnable(t)
+}
+
+func (s *Sim) addRunnable(t *Task) {
+	i, found := slices.BinarySearchFunc(s.runq, t.id, func(x *Task, id int) int { return x.id - id })
+	if !found {
+		s.runq = slices.Insert(s.runq, i, t)
+	}
+}
+
+func (s *Sim) remove(t *Task) {
+	i, found := slices.BinarySearchFunc(s.runq, t.id, func(x *Task, id int) int { return x.id - id })
+	if found {
+		s.runq = slices.Delete(s.runq, i, i+1)
+	}
+}
+
+// pick is the heart of the scheduler: one step. It fires timers while
+// nothing can run, detects deadlocks, leaks and the step bound, and lets the
+// strategy choose among the runnable tasks. cur is the task at the
+// scheduling point, if any. It returns nil when the run is over (all tasks
+// ended, or s.failure is set).
+func (s *Sim) pick(cur *Task, yielding bool) *Task {
+	s.steps++
+	if s.steps > s.maxSteps {
+		s.fail(ErrLivelock, nil, nil, "", fmt.Sprintf("the run passed %d scheduling points without ending", s.maxSteps))
+		return nil
+	}
+	for len(s.runq) == 0 {
+		if s.live == 0 {
+			return nil
+		}
+		if !s.fireTimer() {
+			s.failBlocked()
+			return nil
+		}
+		if s.failure != nil {
+			return nil
+		}
+	}
+	s.cand = s.cand[:0]
+	if cur != nil && cur.state == stateRunnable {
+		s.cand = append(s.cand, cur)
+	}
+	for _, t := range s.runq {
+		if t != cur {
+			s.cand = append(s.cand, t)
+		}
+	}
+	chosen := s.cand[0]
+	if len(s.cand) > 1 {
+		s.opts = s.opts[:0]
+		for _, t := range s.cand {
+			s.opts = append(s.opts, t.id)
+		}
+		curID := -1
+		if cur != nil {
+			curID = cur.id
+		}
+		s.dec = Decision{Kind: KindTask, N: len(s.cand), Tasks: s.opts, Current: curID, Yielding: yielding}
+		i := s.decide(&s.dec)
+		if i < 0 {
+			return nil
+		}
+		chosen = s.cand[i]
+	}
+	s.remove(chosen)
+	return chosen
+}
+
+// decide asks the strategy, validates and records its answer. It returns
+// -1 (with s.failure set) if the answer is out of range.
+func (s *Sim) decide(d *Decision) int {
+	d.Index = len(s.choices)
+	i := s.strategy.Choose(d)
+	if i < 0 || i >= d.N {
+		msg := fmt.Sprintf("decision %d (%s among %d options): strategy %s answered %d", d.Index, d.Kind, d.N, s.strategy.Name(), i)
+		if r, ok := s.strategy.(*replayStrategy); ok && r.pos > len(r.choices) {
+			msg = fmt.Sprintf("decision %d (%s among %d options): the schedule ended after %d decisions; the code under test no longer matches it", d.Index, d.Kind, d.N, len(r.choices))
+		}
+		s.fail(ErrDivergence, s.cur, nil, "", msg)
+		return -1
+	}
+	s.choices = append(s.choices, i)
+	if d.Preempts(i) {
+		s.preemptions++
+	}
+	if s.trace.on() {
+		ev := Event{Kind: EvDecide, Task: d.Current, Arg: i, N: d.N, Text: d.Kind.String()}
+		if d.Kind == KindTask {
+			ev.Obj = d.Tasks[i]
+		}
+		s.record(ev)
+	}
+	return i
+}
+
+// choose makes a non-task decision among n options (n may be 1).
+func (s *Sim) choose(kind DecisionKind, n int) int {
+	if n <= 1 {
+		return 0
+	}
+	cur := -1
+	if s.cur != nil {
+		cur = s.cur.id
+	}
+	s.dec = Decision{Kind: kind, N: n, Current: cur}
+	i := s.decide(&s.dec)
+	if i < 0 {
+		// The failure is recorded; unwind the task that asked.
+		if s.cur != nil {
+			s.next = nil
+			if !s.cur.co.Yield() || s.aborting {
+				panic(unwindSignal{})
+			}
+		}
+		return 0
+	}
+	return i
+}
+
+// Intn returns a number in [0, n) drawn through the run's strategy, so that
+// simulated randomness is recorded in the schedule and replays. It is not a
+// scheduling point.
+func (s *Sim) Intn(n int) int {
+	if n <= 0 {
+		panic("sim: Intn of a non-positive number")
+	}
+	return s.choose(KindRand, n)
+}
+
+// record appends an event to the trace.
+func (s *Sim) record(ev Event) {
+	if !s.trace.on() {
+		return
+	}
+	ev.Step, ev.At = s.steps, s.now
+	s.trace.events = append(s.trace.events, ev)
+}
+
+// Logf appends a note to the trace, in the current task's lane.
+func (s *Sim) Logf(format string, args ...any) {
+	if !s.trace.on() {
+		return
+	}
+	s.Annotate(fmt.Sprintf(format, args...))
+}
+
+// Annotate appends a note to the trace, in the current task's lane (or the
+// scheduler's, outside a task).
+func (s *Sim) Annotate(text string) {
+	id := -1
+	if s.cur != nil {
+		id = s.cur.id
+	}
+	s.record(Event{Kind: EvNote, Task: id, Text: text})
+}
+
+func (s *Sim) result() *Result {
+	r := &Result{
+		Schedule:    EncodeSchedule(s.choices),
+		Strategy:    s.strategy.Name(),
+		Steps:       s.steps,
+		Decisions:   len(s.choices),
+		Preemptions: s.preemptions,
+		Tasks:       len(s.tasks),
+		Elapsed:     s.now,
+		Trace:       s.trace,
+	}
+	if sd, ok := s.strategy.(seeded); ok {
+		r.Seed = sd.Seed()
+	}
+	if s.failure == nil {
+		if f, ok := s.strategy.(finisher); ok {
+			if err := f.finish(); err != nil {
+				s.fail(ErrDivergence, nil, nil, "", err.Error())
+			}
+		}
+	}
+	if s.failure != nil {
+		s.failure.Schedule = r.Schedule
+	}
+	return r
+}

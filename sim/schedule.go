@@ -1,0 +1,150 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// scheduleVersion prefixes every schedule string, so that a stale string
+// from an incompatible encoding is rejected instead of misread.
+const scheduleVersion = "1:"
+
+const digits62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+// ErrBadSchedule occurs when a schedule string cannot be decoded.
+var ErrBadSchedule = errors.New("sim: bad schedule string")
+
+// EncodeSchedule renders a list of decisions (option indexes) as a compact
+// schedule string: a version, then one base-62 digit per decision, with runs
+// of 4 or more equal decisions written as the digit, "_", the count and ".".
+// Indexes of 62 or more are written as "~", the number and ".".
+func EncodeSchedule(choices []int) string {
+	var b strings.Builder
+	b.Grow(len(scheduleVersion) + len(choices))
+	b.WriteString(scheduleVersion)
+	for i := 0; i < len(choices); {
+		c := choices[i]
+		j := i + 1
+		for j < len(choices) && choices[j] == c {
+			j++
+		}
+		run := j - i
+		if run < 4 {
+			for k := 0; k < run; k++ {
+				writeChoice(&b, c)
+			}
+		} else {
+			writeChoice(&b, c)
+			b.WriteByte('_')
+			b.WriteString(strconv.Itoa(run))
+			b.WriteByte('.')
+		}
+		i = j
+	}
+	return b.String()
+}
+
+func writeChoice(b *strings.Builder, c int) {
+	if c >= 0 && c < len(digits62) {
+		b.WriteByte(digits62[c])
+		return
+	}
+	b.WriteByte('~')
+	b.WriteString(strconv.Itoa(c))
+	b.WriteByte('.')
+}
+
+// DecodeSchedule parses a schedule string made by [EncodeSchedule].
+func DecodeSchedule(s string) ([]int, error) {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(s), scheduleVersion)
+	if !ok {
+		return nil, fmt.Errorf("%w: %q does not start with %q", ErrBadSchedule, s, scheduleVersion)
+	}
+	var out []int
+	number := func() (int, error) {
+		end := strings.IndexByte(rest, '.')
+		if end < 0 {
+			return 0, fmt.Errorf("%w: unterminated number in %q", ErrBadSchedule, s)
+		}
+		n, err := strconv.Atoi(rest[:end])
+		if err != nil || n < 0 {
+			return 0, fmt.Errorf("%w: bad number %q in %q", ErrBadSchedule, rest[:end], s)
+		}
+		rest = rest[end+1:]
+		return n, nil
+	}
+	for rest != "" {
+		c := rest[0]
+		rest = rest[1:]
+		switch {
+		case c == '~':
+			n, err := number()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, n)
+		case c == '_':
+			if len(out) == 0 {
+				return nil, fmt.Errorf("%w: repeat with nothing before it in %q", ErrBadSchedule, s)
+			}
+			n, err := number()
+			if err != nil {
+				return nil, err
+			}
+			if n < 2 || n > 1<<24 {
+				return nil, fmt.Errorf("%w: bad repeat count %d in %q", ErrBadSchedule, n, s)
+			}
+			last := out[len(out)-1]
+			for k := 1; k < n; k++ {
+				out = append(out, last)
+			}
+		default:
+			i := strings.IndexByte(digits62, c)
+			if i < 0 {
+				return nil, fmt.Errorf("%w: unexpected %q in %q", ErrBadSchedule, c, s)
+			}
+			out = append(out, i)
+		}
+	}
+	return out, nil
+}
+
+// Replay returns a strategy that makes exactly the decisions of a recorded
+// schedule ([Result.Schedule], [Failure.Schedule]). If the run asks for a
+// decision the schedule does not have, or a choice is out of range, or the
+// run ends before the schedule does, the run fails with [ErrDivergence]. A
+// schedule string that does not decode fails the first decision the same
+// way.
+func Replay(schedule string) Strategy {
+	choices, err := DecodeSchedule(schedule)
+	return &replayStrategy{schedule: schedule, choices: choices, err: err}
+}
+
+type replayStrategy struct {
+	schedule string
+	choices  []int
+	err      error
+	pos      int
+}
+
+func (r *replayStrategy) Name() string { return "replay" }
+
+func (r *replayStrategy) Choose(d *Decision) int {
+	r.pos++
+	if r.err != nil || r.pos > len(r.choices) {
+		return -1
+	}
+	return r.choices[r.pos-1]
+}
+
+func (r *replayStrategy) finish() error {
+	if r.err != nil {
+		return r.err
+	}
+	if r.pos < len(r.choices) {
+		return fmt.Errorf("the run ended after %d decisions but the schedule has %d; the code under test no longer matches it", r.pos, len(r.choices))
+	}
+	return nil
+}

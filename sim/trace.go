@@ -1,0 +1,156 @@
+package sim
+
+import (
+	"encoding/binary"
+	"fmt"
+	"hash/fnv"
+	"strings"
+	"time"
+)
+
+// EventKind is the kind of a trace [Event].
+type EventKind uint8
+
+const (
+	// EvSpawn: Task spawned task Arg (Task is -1 for the root and for
+	// tasks started by timers outside any task).
+	EvSpawn EventKind = iota + 1
+	// EvExit: Task ended normally.
+	EvExit
+	// EvBlock: Task blocked; Text says on what.
+	EvBlock
+	// EvDecide: a decision: option Arg of N (Text is the decision kind;
+	// for task decisions Obj is the chosen task). Task is the task at the
+	// scheduling point, -1 if none.
+	EvDecide
+	// EvTimer: the timer created Arg-th fired.
+	EvTimer
+	// EvNote: a user annotation ([Sim.Logf], [Sim.Annotate]) in Text.
+	EvNote
+	// EvPanic: Task panicked (Text is the value) or called runtime.Goexit.
+	EvPanic
+)
+
+// String returns the kind's name as used in trace listings.
+func (k EventKind) String() string {
+	switch k {
+	case EvSpawn:
+		return "spawn"
+	case EvExit:
+		return "exit"
+	case EvBlock:
+		return "block"
+	case EvDecide:
+		return "decide"
+	case EvTimer:
+		return "timer"
+	case EvNote:
+		return "note"
+	case EvPanic:
+		return "panic"
+	}
+	return "unknown"
+}
+
+// Event is one entry of a [Trace].
+type Event struct {
+	// Step is the number of scheduling points passed when it happened.
+	Step int
+	// At is the virtual time since the start of the run.
+	At time.Duration
+	// Task is the task the event belongs to (its lane), -1 for the
+	// scheduler.
+	Task int
+	// Kind says what happened.
+	Kind EventKind
+	// Arg, N and Obj are kind-specific numbers (see [EventKind]).
+	Arg, N, Obj int
+	// Text is kind-specific text (see [EventKind]).
+	Text string
+}
+
+// String renders the event as one line.
+func (e Event) String() string {
+	var what string
+	switch e.Kind {
+	case EvSpawn:
+		what = fmt.Sprintf("spawn %d", e.Arg)
+	case EvDecide:
+		if e.Text == KindTask.String() {
+			what = fmt.Sprintf("decide task: run %d (option %d of %d)", e.Obj, e.Arg, e.N)
+		} else {
+			what = fmt.Sprintf("decide %s: option %d of %d", e.Text, e.Arg, e.N)
+		}
+	case EvTimer:
+		what = fmt.Sprintf("timer %d fires", e.Arg)
+	case EvExit:
+		what = "exit"
+	default:
+		what = e.Kind.String() + " " + e.Text
+	}
+	return fmt.Sprintf("%5d +%-8v %3d  %s", e.Step, e.At, e.Task, what)
+}
+
+// TaskInfo names a task of a trace.
+type TaskInfo struct {
+	ID, Parent int
+	Name       string
+}
+
+// Trace is the record of one run: its tasks and events in order. It is
+// complete once [Run] has returned.
+type Trace struct {
+	epoch  time.Time
+	off    bool
+	tasks  []TaskInfo
+	events []Event
+}
+
+func (tr *Trace) on() bool { return !tr.off }
+
+func (tr *Trace) addTask(t *Task) {
+	tr.tasks = append(tr.tasks, TaskInfo{ID: t.id, Parent: t.parent, Name: t.name})
+}
+
+// Events returns a copy of the events.
+func (tr *Trace) Events() []Event { return append([]Event(nil), tr.events...) }
+
+// Tasks returns a copy of the task list, in id order.
+func (tr *Trace) Tasks() []TaskInfo { return append([]TaskInfo(nil), tr.tasks...) }
+
+// String lists the events, one per line: step, virtual time, task, what.
+func (tr *Trace) String() string {
+	var b strings.Builder
+	for _, e := range tr.events {
+		b.WriteString(e.String())
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// Hash returns a stable 64-bit hash of the run: its tasks and events. Two
+// runs with the same hash made the same decisions and saw the same events.
+func (tr *Trace) Hash() uint64 {
+	h := fnv.New64a()
+	var buf [8]byte
+	num := func(n int64) {
+		binary.LittleEndian.PutUint64(buf[:], uint64(n))
+		h.Write(buf[:])
+	}
+	for _, t := range tr.tasks {
+		num(int64(t.ID))
+		num(int64(t.Parent))
+		h.Write([]byte(t.Name))
+	}
+	for _, e := range tr.events {
+		num(int64(e.Step))
+		num(int64(e.At))
+		num(int64(e.Task))
+		num(int64(e.Kind))
+		num(int64(e.Arg))
+		num(int64(e.N))
+		num(int64(e.Obj))
+		h.Write([]byte(e.Text))
+	}
+	return h.Sum64()
+}
