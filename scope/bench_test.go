@@ -1,0 +1,103 @@
+package scope_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/tracebed/tracebed/mocktracer"
+	"github.com/tracebed/tracebed/opentracing"
+	"github.com/tracebed/tracebed/scope"
+)
+
+// The benchmarks measure one Activate followed by its Close, and one
+// Active() with one scope active, for each manager, beside the baseline of
+// the context package: context.WithValue and ctx.Value. The span is never
+// finished (finishOnClose false), so only the manager is measured.
+
+type ctxKey struct{}
+
+func benchSpan() opentracing.Span { return mocktracer.New().StartSpan("bench") }
+
+func BenchmarkBaseline_WithValue(b *testing.B) {
+	sp := benchSpan()
+	ctx := context.Background()
+	var sink context.Context
+	for b.Loop() {
+		sink = context.WithValue(ctx, ctxKey{}, sp)
+	}
+	_ = sink
+}
+
+func BenchmarkBaseline_Value(b *testing.B) {
+	ctx := context.WithValue(context.Background(), ctxKey{}, benchSpan())
+	var sink any
+	for b.Loop() {
+		sink = ctx.Value(ctxKey{})
+	}
+	_ = sink
+}
+
+func benchActivateClose(b *testing.B, mgr opentracing.ScopeManager) {
+	sp := benchSpan()
+	for b.Loop() {
+		mgr.Activate(sp, false).Close()
+	}
+}
+
+func benchActive(b *testing.B, mgr opentracing.ScopeManager) {
+	sc := mgr.Activate(benchSpan(), false)
+	defer sc.Close()
+	var sink opentracing.Scope
+	for b.Loop() {
+		sink = mgr.Active()
+	}
+	_ = sink
+}
+
+func BenchmarkGoroutineLocal_ActivateClose(b *testing.B) {
+	benchActivateClose(b, scope.NewGoroutineLocal())
+}
+
+func BenchmarkGoroutineLocal_Active(b *testing.B) {
+	benchActive(b, scope.NewGoroutineLocal())
+}
+
+// BenchmarkGoroutineLocal_ActivateCloseParallel shows that goroutines do
+// not contend: each works on its own shard of the table.
+func BenchmarkGoroutineLocal_ActivateCloseParallel(b *testing.B) {
+	mgr := scope.NewGoroutineLocal()
+	sp := benchSpan()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			mgr.Activate(sp, false).Close()
+		}
+	})
+}
+
+func BenchmarkContextManager_ActivateClose(b *testing.B) {
+	mgr := scope.NewContextManager()
+	sp := benchSpan()
+	ctx := context.Background()
+	for b.Loop() {
+		_, sc := mgr.ActivateContext(ctx, sp, false)
+		sc.Close()
+	}
+}
+
+func BenchmarkContextManager_Active(b *testing.B) {
+	mgr := scope.NewContextManager()
+	ctx, _ := mgr.ActivateContext(context.Background(), benchSpan(), false)
+	var sink opentracing.Scope
+	for b.Loop() {
+		sink = mgr.ActiveFromContext(ctx)
+	}
+	_ = sink
+}
+
+func BenchmarkBoundContext_ActivateClose(b *testing.B) {
+	benchActivateClose(b, scope.NewContextManager().Bind(context.Background()))
+}
+
+func BenchmarkBoundContext_Active(b *testing.B) {
+	benchActive(b, scope.NewContextManager().Bind(context.Background()))
+}

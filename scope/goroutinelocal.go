@@ -1,0 +1,179 @@
+package scope
+
+import (
+	"sync"
+
+	"github.com/petermattis/goid"
+
+	"github.com/tracebed/tracebed/opentracing"
+)
+
+// glShards is the number of independently locked parts of a GoroutineLocal
+// table. Goroutine ids are handed out in sequence, so id modulo glShards
+// spreads goroutines evenly and keeps unrelated goroutines off each other's
+// lock.
+const glShards = 64
+
+// GoroutineLocal is the Go form of Python's ThreadLocalScopeManager: each
+// goroutine has its own stack of scopes.
+//
+// # Propagation
+//
+// None. A new goroutine starts with nothing active, whatever its parent had.
+// To continue a trace in a child goroutine, pass the span and activate it
+// there, usually with finishOnClose false so that only the owner finishes it:
+//
+//	go func(parent opentracing.Span) {
+//		sc := mgr.Activate(parent, false)
+//		defer sc.Close()
+//		...
+//	}(sc.Span())
+//
+// # Limits
+//
+// A Scope must be closed by the goroutine that activated it; Close from any
+// other goroutine, a second Close, and a Close while a later scope of the
+// same goroutine is still open are misuse: the call does nothing except
+// report the misuse (see [opentracing.ReportMisuse]), so one goroutine can
+// never disturb another's stack. A goroutine's entry is dropped when its
+// stack empties; a goroutine that exits with scopes still open leaves its
+// entry behind (goroutine ids are never reused, so no other goroutine ever
+// sees it, but the memory stays until those scopes are closed).
+//
+// Under [github.com/tracebed/tracebed/sim] every task runs on a goroutine of
+// its own, so GoroutineLocal also isolates sim tasks.
+//
+// The goroutine id comes from github.com/petermattis/goid (one load from the
+// runtime's g structure) instead of parsing runtime.Stack, which costs about
+// a microsecond. The zero value is ready to use.
+type GoroutineLocal struct {
+	shards [glShards]glShard
+}
+
+type glShard struct {
+	mu sync.Mutex
+	// entries holds the active scope of each goroutine of the shard that
+	// has one, in no order; guarded by mu. A shard holds few goroutines (the
+	// ones with a scope open, modulo glShards), so a linear scan beats a map
+	// and an emptied entry is dropped by moving the last one into its place.
+	entries []glEntry
+	_       [24]byte // keeps shards on separate cache lines
+}
+
+type glEntry struct {
+	gid int64
+	top *glScope
+}
+
+// find returns the index of gid's entry, or -1. Call with mu held.
+func (sh *glShard) find(gid int64) int {
+	for i := range sh.entries {
+		if sh.entries[i].gid == gid {
+			return i
+		}
+	}
+	return -1
+}
+
+var _ opentracing.ScopeManager = (*GoroutineLocal)(nil)
+
+// NewGoroutineLocal returns an empty goroutine-local manager.
+func NewGoroutineLocal() *GoroutineLocal {
+	return &GoroutineLocal{}
+}
+
+func (m *GoroutineLocal) shard(gid int64) *glShard {
+	return &m.shards[uint64(gid)%glShards]
+}
+
+// Activate makes span the active span of the calling goroutine.
+func (m *GoroutineLocal) Activate(span opentracing.Span, finishOnClose bool) opentracing.Scope {
+	gid := goid.Get()
+	sc := &glScope{m: m, span: span, finishOnClose: finishOnClose, gid: gid}
+	sh := m.shard(gid)
+	sh.mu.Lock()
+	if i := sh.find(gid); i >= 0 {
+		sc.prev = sh.entries[i].top
+		sh.entries[i].top = sc
+	} else {
+		sh.entries = append(sh.entries, glEntry{gid: gid, top: sc})
+	}
+	sh.mu.Unlock()
+	return sc
+}
+
+// Active returns the calling goroutine's active Scope, or nil.
+func (m *GoroutineLocal) Active() opentracing.Scope {
+	gid := goid.Get()
+	sh := m.shard(gid)
+	sh.mu.Lock()
+	i := sh.find(gid)
+	var sc *glScope
+	if i >= 0 {
+		sc = sh.entries[i].top
+	}
+	sh.mu.Unlock()
+	if sc == nil {
+		return nil
+	}
+	return sc
+}
+
+// goroutines returns how many goroutines have an entry: for tests that
+// check entries are dropped.
+func (m *GoroutineLocal) goroutines() int {
+	n := 0
+	for i := range m.shards {
+		sh := &m.shards[i]
+		sh.mu.Lock()
+		n += len(sh.entries)
+		sh.mu.Unlock()
+	}
+	return n
+}
+
+type glScope struct {
+	m             *GoroutineLocal
+	span          opentracing.Span
+	finishOnClose bool
+	gid           int64    // the goroutine that activated the scope
+	prev          *glScope // the scope to restore; immutable
+	closed        bool     // guarded by the mutex of m.shard(gid)
+}
+
+func (s *glScope) Span() opentracing.Span { return s.span }
+
+func (s *glScope) Manager() opentracing.ScopeManager { return s.m }
+
+func (s *glScope) Close() {
+	caller := goid.Get()
+	sh := s.m.shard(s.gid)
+	var misuse opentracing.MisuseKind
+	sh.mu.Lock()
+	i := sh.find(s.gid)
+	switch {
+	case s.closed:
+		misuse = opentracing.MisuseCloseTwice
+	case caller != s.gid:
+		misuse = opentracing.MisuseCloseFromOtherTask
+	case i < 0 || sh.entries[i].top != s:
+		misuse = opentracing.MisuseCloseOutOfOrder
+	case s.prev != nil:
+		s.closed = true
+		sh.entries[i].top = s.prev
+	default: // the stack empties: drop the entry
+		s.closed = true
+		last := len(sh.entries) - 1
+		sh.entries[i] = sh.entries[last]
+		sh.entries[last] = glEntry{}
+		sh.entries = sh.entries[:last]
+	}
+	sh.mu.Unlock()
+	if misuse != 0 {
+		report(s.span, misuse, "scope.GoroutineLocal")
+		return
+	}
+	if s.finishOnClose {
+		s.span.Finish()
+	}
+}

@@ -1,0 +1,129 @@
+package scope_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/tracebed/tracebed/mocktracer"
+	"github.com/tracebed/tracebed/opentracing"
+	"github.com/tracebed/tracebed/scope"
+)
+
+// kinds returns the kinds of the misuse a MockTracer recorded.
+func kinds(tr *mocktracer.MockTracer) []opentracing.MisuseKind {
+	var k []opentracing.MisuseKind
+	for _, m := range tr.Misuses() {
+		k = append(k, m.Kind)
+	}
+	return k
+}
+
+func TestManagers_MisuseReachesMockTracer(t *testing.T) {
+	tests := []struct {
+		name       string
+		giveMgr    func() opentracing.ScopeManager
+		giveAction func(mgr opentracing.ScopeManager, a, b opentracing.Span)
+		want       []opentracing.MisuseKind
+		wantFinish [2]int // finish counts of a and b
+	}{
+		{
+			name:    "GoroutineLocal close twice",
+			giveMgr: func() opentracing.ScopeManager { return scope.NewGoroutineLocal() },
+			giveAction: func(mgr opentracing.ScopeManager, a, _ opentracing.Span) {
+				sc := mgr.Activate(a, true)
+				sc.Close()
+				sc.Close()
+			},
+			want:       []opentracing.MisuseKind{opentracing.MisuseCloseTwice},
+			wantFinish: [2]int{1, 0},
+		},
+		{
+			name:    "GoroutineLocal out of order",
+			giveMgr: func() opentracing.ScopeManager { return scope.NewGoroutineLocal() },
+			giveAction: func(mgr opentracing.ScopeManager, a, b opentracing.Span) {
+				outer := mgr.Activate(a, true)
+				inner := mgr.Activate(b, true)
+				outer.Close()
+				inner.Close()
+				outer.Close()
+			},
+			want:       []opentracing.MisuseKind{opentracing.MisuseCloseOutOfOrder},
+			wantFinish: [2]int{1, 1},
+		},
+		{
+			name:    "GoroutineLocal from another goroutine",
+			giveMgr: func() opentracing.ScopeManager { return scope.NewGoroutineLocal() },
+			giveAction: func(mgr opentracing.ScopeManager, a, _ opentracing.Span) {
+				sc := mgr.Activate(a, true)
+				var wg sync.WaitGroup
+				wg.Go(sc.Close)
+				wg.Wait()
+				sc.Close()
+			},
+			want:       []opentracing.MisuseKind{opentracing.MisuseCloseFromOtherTask},
+			wantFinish: [2]int{1, 0},
+		},
+		{
+			name:    "BoundContext close twice and out of order",
+			giveMgr: func() opentracing.ScopeManager { return scope.NewContextManager().Bind(context.Background()) },
+			giveAction: func(mgr opentracing.ScopeManager, a, b opentracing.Span) {
+				outer := mgr.Activate(a, true)
+				inner := mgr.Activate(b, true)
+				outer.Close()
+				inner.Close()
+				inner.Close()
+				outer.Close()
+			},
+			want:       []opentracing.MisuseKind{opentracing.MisuseCloseOutOfOrder, opentracing.MisuseCloseTwice},
+			wantFinish: [2]int{1, 1},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tr := mocktracer.New()
+			a, b := tr.StartSpan("a"), tr.StartSpan("b")
+			mgr := tt.giveMgr()
+			tt.giveAction(mgr, a, b)
+			assert.Equal(t, tt.want, kinds(tr))
+			assert.Nil(t, mgr.Active())
+			for i, sp := range []opentracing.Span{a, b} {
+				assert.Equal(t, tt.wantFinish[i], sp.(*mocktracer.MockSpan).FinishCount(), "%v", sp)
+			}
+		})
+	}
+}
+
+func TestContextManager_CloseTwice(t *testing.T) {
+	tr := mocktracer.New()
+	mgr := scope.NewContextManager()
+	sp := tr.StartSpan("a")
+	ctx, sc := mgr.ActivateContext(context.Background(), sp, true)
+	assert.Same(t, sc, mgr.ActiveFromContext(ctx))
+	assert.Nil(t, mgr.ActiveFromContext(context.Background()))
+	sc.Close()
+	sc.Close()
+	assert.Equal(t, []opentracing.MisuseKind{opentracing.MisuseCloseTwice}, kinds(tr))
+	assert.Equal(t, 1, sp.(*mocktracer.MockSpan).FinishCount())
+	// A context is immutable: it still carries the closed scope.
+	assert.Same(t, sc, mgr.ActiveFromContext(ctx))
+}
+
+func TestContextManager_ManagersDoNotSeeEachOther(t *testing.T) {
+	a, b := scope.NewContextManager(), scope.NewContextManager()
+	ctx, sc := a.ActivateContext(context.Background(), mocktracer.New().StartSpan("x"), false)
+	assert.Same(t, sc, a.ActiveFromContext(ctx))
+	assert.Nil(t, b.ActiveFromContext(ctx))
+}
+
+func TestContextManager_ScopeManagerOfUnboundScope(t *testing.T) {
+	mgr := scope.NewContextManager()
+	ctx, sc := mgr.ActivateContext(context.Background(), mocktracer.New().StartSpan("x"), false)
+	bound, ok := sc.Manager().(*scope.BoundContext)
+	if assert.True(t, ok, "Manager() = %T", sc.Manager()) {
+		assert.Same(t, sc, bound.Active())
+		assert.Equal(t, ctx, bound.Context())
+	}
+}

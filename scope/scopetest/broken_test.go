@@ -1,0 +1,230 @@
+package scopetest_test
+
+import (
+	"fmt"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/petermattis/goid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tracebed/tracebed/opentracing"
+	"github.com/tracebed/tracebed/scope/scopetest"
+)
+
+// bug is a way to break a goroutine-local manager.
+type bug int
+
+const (
+	noBug       bug = iota
+	noRestore       // Close leaves nothing active instead of the previous scope
+	leaky           // one stack for every goroutine
+	finishTwice     // Close finishes the span twice
+)
+
+// brokenManager is a goroutine-local manager with one deliberate bug (or
+// none, to show the harness passes it).
+type brokenManager struct {
+	bug bug
+	mu  sync.Mutex
+	top map[int64]*brokenScope // guarded by mu
+}
+
+type brokenScope struct {
+	m             *brokenManager
+	span          opentracing.Span
+	finishOnClose bool
+	gid           int64
+	prev          *brokenScope
+	closed        bool // guarded by m.mu
+}
+
+func newBroken(b bug) *brokenManager {
+	return &brokenManager{bug: b, top: map[int64]*brokenScope{}}
+}
+
+func (m *brokenManager) key() int64 {
+	if m.bug == leaky {
+		return 0
+	}
+	return goid.Get()
+}
+
+func (m *brokenManager) Activate(span opentracing.Span, finishOnClose bool) opentracing.Scope {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	k := m.key()
+	s := &brokenScope{m: m, span: span, finishOnClose: finishOnClose, gid: k, prev: m.top[k]}
+	m.top[k] = s
+	return s
+}
+
+func (m *brokenManager) Active() opentracing.Scope {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if s := m.top[m.key()]; s != nil {
+		return s
+	}
+	return nil
+}
+
+func (s *brokenScope) Span() opentracing.Span            { return s.span }
+func (s *brokenScope) Manager() opentracing.ScopeManager { return s.m }
+
+func (s *brokenScope) Close() {
+	m := s.m
+	m.mu.Lock()
+	var misuse opentracing.MisuseKind
+	switch {
+	case s.closed:
+		misuse = opentracing.MisuseCloseTwice
+	case m.key() != s.gid:
+		misuse = opentracing.MisuseCloseFromOtherTask
+	case m.top[s.gid] != s:
+		misuse = opentracing.MisuseCloseOutOfOrder
+	default:
+		s.closed = true
+		m.top[s.gid] = s.prev
+		if m.bug == noRestore {
+			m.top[s.gid] = nil
+		}
+	}
+	m.mu.Unlock()
+	if misuse != 0 {
+		opentracing.ReportMisuse(s.span, opentracing.Misuse{Kind: misuse})
+		return
+	}
+	if s.finishOnClose {
+		s.span.Finish()
+		if m.bug == finishTwice {
+			s.span.Finish()
+		}
+	}
+}
+
+// fakeT records what the harness reports. FailNow ends the goroutine, as
+// testing.T's does, so the harness runs on a goroutine of its own.
+type fakeT struct {
+	mu     sync.Mutex
+	logs   []string // guarded by mu
+	errors []string // guarded by mu
+	failed bool     // guarded by mu
+}
+
+func (f *fakeT) Helper()      {}
+func (f *fakeT) Name() string { return "TestFake" }
+func (f *fakeT) Logf(format string, args ...any) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.logs = append(f.logs, fmt.Sprintf(format, args...))
+}
+func (f *fakeT) Log(args ...any)                  { f.Logf("%s", fmt.Sprint(args...)) }
+func (f *fakeT) Skipf(format string, args ...any) { f.Logf(format, args...); runtime.Goexit() }
+func (f *fakeT) Skip(args ...any)                 { f.Log(args...); runtime.Goexit() }
+func (f *fakeT) SkipNow()                         { runtime.Goexit() }
+func (f *fakeT) Errorf(format string, args ...any) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.errors = append(f.errors, fmt.Sprintf(format, args...))
+	f.failed = true
+	// What rapid logs after this error is the shrunk failing sequence.
+	f.logs = nil
+}
+func (f *fakeT) Error(args ...any)                 { f.Errorf("%s", fmt.Sprint(args...)) }
+func (f *fakeT) Fatalf(format string, args ...any) { f.Errorf(format, args...); runtime.Goexit() }
+func (f *fakeT) Fatal(args ...any)                 { f.Error(args...); runtime.Goexit() }
+func (f *fakeT) FailNow()                          { f.Fail(); runtime.Goexit() }
+func (f *fakeT) Fail() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.failed = true
+}
+func (f *fakeT) Failed() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.failed
+}
+
+// run runs the harness on a fresh fakeT and returns it.
+func run(newManager func() opentracing.ScopeManager, opts ...scopetest.Option) *fakeT {
+	ft := &fakeT{}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		scopetest.Run(ft, func(scopetest.Env) opentracing.ScopeManager { return newManager() }, opts...)
+	}()
+	<-done
+	return ft
+}
+
+var stepLine = regexp.MustCompile(`^step \d+: `)
+
+// steps returns the step lines of the shrunk sequence rapid printed.
+func (f *fakeT) steps() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var steps []string
+	for _, l := range f.logs {
+		if stepLine.MatchString(l) {
+			steps = append(steps, l)
+		}
+	}
+	return steps
+}
+
+// maxShrunkSteps bounds the length of the shrunk sequence: each bug shows
+// in two or three steps.
+const maxShrunkSteps = 6
+
+func TestRun_BrokenManagers(t *testing.T) {
+	// rapid writes a fail file under ./testdata: keep it out of the tree.
+	t.Chdir(t.TempDir())
+	tests := []struct {
+		name      string
+		give      bug
+		wantError string
+	}{
+		{name: "no restore", give: noRestore, wantError: "Active()"},
+		{name: "leaks across goroutines", give: leaky, wantError: "Active()"},
+		{name: "finishes twice", give: finishTwice, wantError: "finished 2 times, want 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ft := run(func() opentracing.ScopeManager { return newBroken(tt.give) },
+				scopetest.SkipExamples(), scopetest.Checks(100))
+			require.True(t, ft.Failed(), "the harness passed a manager with bug %q", tt.name)
+			assert.Contains(t, strings.Join(ft.errors, "\n"), tt.wantError)
+			steps := ft.steps()
+			assert.NotEmpty(t, steps, "no shrunk sequence printed")
+			assert.LessOrEqual(t, len(steps), maxShrunkSteps, "shrunk sequence too long:\n%s", strings.Join(steps, "\n"))
+			t.Logf("errors:\n%s\nshrunk sequence:\n%s", strings.Join(ft.errors, "\n"), strings.Join(steps, "\n"))
+		})
+	}
+}
+
+func TestRun_BrokenManagersFailExamples(t *testing.T) {
+	tests := []struct {
+		name string
+		give bug
+	}{
+		{name: "no restore", give: noRestore},
+		{name: "leaks across goroutines", give: leaky},
+		{name: "finishes twice", give: finishTwice},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ft := run(func() opentracing.ScopeManager { return newBroken(tt.give) }, scopetest.Checks(1))
+			require.True(t, ft.Failed())
+			assert.Contains(t, strings.Join(ft.errors, "\n"), "scope_check ")
+		})
+	}
+}
+
+func TestRun_CorrectManagerPasses(t *testing.T) {
+	ft := run(func() opentracing.ScopeManager { return newBroken(noBug) }, scopetest.Checks(200))
+	assert.False(t, ft.Failed(), "errors: %v", ft.errors)
+}

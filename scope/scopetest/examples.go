@@ -1,0 +1,298 @@
+package scopetest
+
+import (
+	"fmt"
+	"slices"
+
+	"pgregory.net/rapid"
+
+	"github.com/tracebed/tracebed/opentracing"
+)
+
+// example is one check of opentracing-python's scope_check (or one of ours
+// in the same style).
+type example struct {
+	name string
+	// external: run on the caller's goroutine rather than in a task, as
+	// Python's *_external checks run outside run_test. Goroutines only.
+	external bool
+	// driver: run on the caller's goroutine, which drives several tasks
+	// with e.in and worker.do.
+	driver bool
+	run    func(e *exampleEnv)
+}
+
+// exampleEnv is a fresh manager and tracer on a fresh platform.
+type exampleEnv struct {
+	t    rapid.TB
+	name string
+	c    *config
+	r    runner
+	mgr  opentracing.ScopeManager
+	tr   *tracer
+}
+
+func (e *exampleEnv) errorf(format string, args ...any) {
+	e.t.Helper()
+	e.t.Errorf("scope_check %s: "+format, append([]any{e.name}, args...)...)
+}
+
+// in runs f in the root task.
+func (e *exampleEnv) in(f func()) { e.r.root().do(f) }
+
+func (e *exampleEnv) span(name string) *span {
+	return e.tr.start(name, nil)
+}
+
+func (e *exampleEnv) wantActive(want opentracing.Scope, what string) {
+	e.t.Helper()
+	got := e.mgr.Active()
+	if got != want {
+		e.errorf("%s: Active() = %s, want %s", what, describe(got), describe(want))
+	}
+}
+
+func (e *exampleEnv) wantFinished(s *span, n int) {
+	e.t.Helper()
+	if got := int(s.finishes.Load()); got != n {
+		e.errorf("%v finished %d times, want %d", s, got, n)
+	}
+}
+
+func (e *exampleEnv) wantMisuse(kinds ...opentracing.MisuseKind) {
+	e.t.Helper()
+	if !e.c.misuse {
+		return
+	}
+	if got := e.tr.misuseKinds(); !slices.Equal(got, kinds) {
+		e.errorf("misuse reported %v, want %v", got, kinds)
+	}
+}
+
+func describe(sc opentracing.Scope) string {
+	if sc == nil {
+		return "nil"
+	}
+	return fmt.Sprintf("the scope of %v", sc.Span())
+}
+
+func examples(c *config) []example {
+	list := []example{
+		{name: "missing_active_external", external: true, run: checkMissingActive},
+		{name: "missing_active", run: checkMissingActive},
+		{name: "activate", run: checkActivate},
+		{name: "activate_external", external: true, run: checkActivate},
+		{name: "activate_finish_on_close", run: checkActivateFinishOnClose},
+		{name: "activate_nested", run: checkActivateNested},
+		{name: "activate_finish_on_close_nested", run: checkActivateFinishOnCloseNested},
+		{name: "close_wrong_order", run: checkCloseWrongOrder},
+		{name: "close_twice", run: checkCloseTwice},
+		{name: "implicit_parent", run: checkImplicitParent},
+		{name: "spawn_propagation", driver: true, run: checkSpawnPropagation},
+	}
+	if c.foreignClose {
+		list = append(list, example{name: "close_from_other_task", driver: true, run: checkCloseFromOtherTask})
+	}
+	return list
+}
+
+func runExamples(t rapid.TB, c *config, newManager func(Env) opentracing.ScopeManager) {
+	t.Helper()
+	for _, ex := range examples(c) {
+		if ex.external && c.platform != Goroutines {
+			continue
+		}
+		e := &exampleEnv{t: t, name: ex.name, c: c, r: newRunner(c)}
+		e.in(func() { e.mgr = newManager(e.r.env()) })
+		if e.mgr == nil {
+			e.r.stop()
+			t.Fatalf("scopetest: newManager returned nil")
+		}
+		e.tr = newTracer(e.mgr)
+		func() {
+			defer e.r.stop()
+			if ex.external || ex.driver {
+				ex.run(e)
+			} else {
+				e.in(func() { ex.run(e) })
+			}
+		}()
+	}
+}
+
+func checkMissingActive(e *exampleEnv) {
+	e.wantActive(nil, "on a new manager")
+}
+
+func checkActivate(e *exampleEnv) {
+	s := e.span("a")
+	sc := e.mgr.Activate(s, false)
+	if sc == nil {
+		e.errorf("Activate returned nil")
+		return
+	}
+	e.wantActive(sc, "after Activate")
+	if sc.Span() != opentracing.Span(s) {
+		e.errorf("Scope.Span() = %v, want %v", sc.Span(), s)
+	}
+	sc.Close()
+	e.wantFinished(s, 0)
+	e.wantActive(nil, "after Close")
+	e.wantMisuse()
+}
+
+func checkActivateFinishOnClose(e *exampleEnv) {
+	s := e.span("a")
+	sc := e.mgr.Activate(s, true)
+	sc.Close()
+	e.wantFinished(s, 1)
+	e.wantActive(nil, "after Close")
+}
+
+func checkActivateNested(e *exampleEnv) {
+	p, c := e.span("parent"), e.span("child")
+	ps := e.mgr.Activate(p, true)
+	cs := e.mgr.Activate(c, true)
+	e.wantActive(cs, "inside both")
+	cs.Close()
+	e.wantActive(ps, "after closing the child")
+	ps.Close()
+	e.wantActive(nil, "after closing both")
+	e.wantFinished(p, 1)
+	e.wantFinished(c, 1)
+	e.wantMisuse()
+}
+
+func checkActivateFinishOnCloseNested(e *exampleEnv) {
+	p, c := e.span("parent"), e.span("child")
+	ps := e.mgr.Activate(p, false)
+	cs := e.mgr.Activate(c, true)
+	cs.Close()
+	ps.Close()
+	e.wantFinished(p, 0)
+	e.wantFinished(c, 1)
+	e.wantActive(nil, "after closing both")
+}
+
+func checkCloseWrongOrder(e *exampleEnv) {
+	p, c := e.span("parent"), e.span("child")
+	ps := e.mgr.Activate(p, true)
+	cs := e.mgr.Activate(c, true)
+	ps.Close()
+	e.wantFinished(p, 0)
+	e.wantActive(cs, "after closing the parent first")
+	e.wantMisuse(opentracing.MisuseCloseOutOfOrder)
+	cs.Close()
+	e.wantActive(ps, "after closing the child")
+	ps.Close()
+	e.wantActive(nil, "after closing both in order")
+	e.wantFinished(p, 1)
+	e.wantFinished(c, 1)
+	e.wantMisuse(opentracing.MisuseCloseOutOfOrder)
+}
+
+func checkCloseTwice(e *exampleEnv) {
+	s := e.span("a")
+	sc := e.mgr.Activate(s, true)
+	sc.Close()
+	sc.Close()
+	e.wantFinished(s, 1)
+	e.wantActive(nil, "after closing twice")
+	e.wantMisuse(opentracing.MisuseCloseTwice)
+}
+
+func checkImplicitParent(e *exampleEnv) {
+	p := e.span("parent")
+	ps := e.mgr.Activate(p, true)
+	c := e.tr.start("child", e.mgr)
+	if c.parent != p.id {
+		e.errorf("a span started while %v is active has parent %d, want %d", p, c.parent, p.id)
+	}
+	ps.Close()
+	if r := e.tr.start("root", e.mgr); r.parent != 0 {
+		e.errorf("a span started with nothing active has parent %d, want none", r.parent)
+	}
+}
+
+// spawnChild starts a child of the root task, with the manager the child
+// uses. Call it from the driver.
+func (e *exampleEnv) spawnChild() (worker, opentracing.ScopeManager) {
+	mgr := e.mgr
+	if f := e.c.spawnManager; f != nil {
+		e.in(func() { mgr = f(e.mgr) })
+	}
+	return e.r.spawn(e.r.root()), mgr
+}
+
+// active returns the root task's active scope. Call it from the driver.
+func (e *exampleEnv) active() (sc opentracing.Scope) {
+	e.in(func() { sc = e.mgr.Active() })
+	return sc
+}
+
+func checkSpawnPropagation(e *exampleEnv) {
+	p, c := e.span("parent"), e.span("child")
+	var ps, cs opentracing.Scope
+	e.in(func() { ps = e.mgr.Activate(p, true) })
+	w, mgr := e.spawnChild()
+	var inChild opentracing.Scope
+	w.do(func() {
+		inChild = mgr.Active()
+		cs = mgr.Activate(c, true)
+	})
+	afterChildActivate := e.active()
+	switch e.c.rule {
+	case None:
+		if inChild != nil {
+			e.errorf("a spawned task sees %s active, want nil (propagation None)", describe(inChild))
+		}
+	default:
+		if inChild != ps {
+			e.errorf("a spawned task sees %s active, want the parent's (propagation %v)", describe(inChild), e.c.rule)
+		}
+	}
+	want := ps
+	if e.c.rule == Shared {
+		want = cs
+	}
+	if afterChildActivate != want {
+		e.errorf("after the child activates, the parent sees %s, want %s (propagation %v)",
+			describe(afterChildActivate), describe(want), e.c.rule)
+	}
+	w.do(cs.Close)
+	if got := e.active(); got != ps {
+		e.errorf("after the child closed its scope, the parent sees %s, want its own", describe(got))
+	}
+	e.in(ps.Close)
+	if got := e.active(); got != nil {
+		e.errorf("after closing everything, Active() = %s, want nil", describe(got))
+	}
+	e.wantMisuse()
+}
+
+func checkCloseFromOtherTask(e *exampleEnv) {
+	s := e.span("a")
+	var sc opentracing.Scope
+	e.in(func() { sc = e.mgr.Activate(s, true) })
+	w, _ := e.spawnChild()
+	w.do(sc.Close)
+	if e.c.rule == Shared {
+		// The child shares the stack: its Close is an ordinary one.
+		if got := e.active(); got != nil {
+			e.errorf("after a task of the same stack closed the scope, Active() = %s, want nil", describe(got))
+		}
+		e.wantFinished(s, 1)
+		e.wantMisuse()
+		return
+	}
+	if got := e.active(); got != sc {
+		e.errorf("after another task tried to close the scope, Active() = %s, want the scope", describe(got))
+	}
+	e.wantFinished(s, 0)
+	e.wantMisuse(opentracing.MisuseCloseFromOtherTask)
+	e.in(sc.Close)
+	if got := e.active(); got != nil {
+		e.errorf("after the owner closed it, Active() = %s, want nil", describe(got))
+	}
+	e.wantFinished(s, 1)
+}

@@ -1,0 +1,338 @@
+package scopetest
+
+import (
+	"fmt"
+	"slices"
+
+	"pgregory.net/rapid"
+
+	"github.com/tracebed/tracebed/opentracing"
+)
+
+// machine is one random sequence: the tasks and spans the harness made, and
+// the model of what the manager must show.
+type machine struct {
+	c      *config
+	r      runner
+	tr     *tracer
+	tasks  []*taskModel
+	cur    *taskModel
+	spans  []*spanRec
+	scopes []*scopeRec
+	want   []opentracing.MisuseKind // misuse the model expects, in order
+	step   int
+}
+
+// spanRec is a span and the number of Finish calls the model expects.
+type spanRec struct {
+	s        *span
+	finishes int
+}
+
+// scopeRec is one activation.
+type scopeRec struct {
+	id            int
+	scope         opentracing.Scope
+	span          *spanRec
+	finishOnClose bool
+	owner         *taskModel
+	stack         *stackModel // the stack it was pushed on
+	closed        bool
+}
+
+func (r *scopeRec) String() string {
+	if r == nil {
+		return "nil"
+	}
+	return fmt.Sprintf("scope %d (span %d)", r.id, r.span.s.id)
+}
+
+// stackModel is a stack of open scopes: one per task under None and Copy,
+// one per group of tasks under Shared.
+type stackModel struct {
+	open []*scopeRec
+}
+
+func (s *stackModel) top() *scopeRec {
+	if len(s.open) == 0 {
+		return nil
+	}
+	return s.open[len(s.open)-1]
+}
+
+// taskModel is a task and what the model says is active in it.
+type taskModel struct {
+	id     int
+	w      worker
+	mgr    opentracing.ScopeManager
+	stack  *stackModel
+	base   *scopeRec   // under Copy: the scope inherited at spawn
+	scopes []*scopeRec // the scopes this task activated
+}
+
+// active is the scope the model says is active in the task.
+func (t *taskModel) active() *scopeRec {
+	if top := t.stack.top(); top != nil {
+		return top
+	}
+	return t.base
+}
+
+func newMachine(rt *rapid.T, c *config, newManager func(Env) opentracing.ScopeManager) *machine {
+	m := &machine{c: c, r: newRunner(c)}
+	root := &taskModel{w: m.r.root(), stack: &stackModel{}}
+	root.w.do(func() { root.mgr = newManager(m.r.env()) })
+	if root.mgr == nil {
+		m.r.stop()
+		rt.Fatalf("newManager returned nil")
+	}
+	m.tr = newTracer(root.mgr)
+	m.tasks = []*taskModel{root}
+	m.cur = root
+	return m
+}
+
+func (m *machine) stop() { m.r.stop() }
+
+func (m *machine) actions() map[string]func(*rapid.T) {
+	a := map[string]func(*rapid.T){
+		"activate":   m.activate,
+		"close":      m.close,
+		"startChild": m.startChild,
+		"spawn":      m.spawn,
+		"switch":     m.switchTask,
+		"finish":     m.finishSpan,
+		"":           m.check,
+	}
+	if m.c.foreignClose {
+		a["closeForeign"] = m.closeForeign
+	}
+	return a
+}
+
+func (m *machine) logf(t *rapid.T, format string, args ...any) {
+	m.step++
+	t.Logf("step %d: task %d: "+format, append([]any{m.step, m.cur.id}, args...)...)
+}
+
+// newSpan starts a span in task and checks its implicit parent.
+func (m *machine) newSpan(t *rapid.T, task *taskModel) *spanRec {
+	var s *span
+	task.w.do(func() { s = m.tr.start(fmt.Sprintf("op%d", len(m.spans)+1), task.mgr) })
+	rec := &spanRec{s: s}
+	m.spans = append(m.spans, rec)
+	wantParent := 0
+	if a := task.active(); a != nil {
+		wantParent = a.span.s.id
+	}
+	if s.parent != wantParent {
+		t.Fatalf("task %d: new span %d has implicit parent %d, want %d (the active span by the model)",
+			task.id, s.id, s.parent, wantParent)
+	}
+	return rec
+}
+
+func (m *machine) startChild(t *rapid.T) {
+	rec := m.newSpan(t, m.cur)
+	m.logf(t, "start span %d (parent %d)", rec.s.id, rec.s.parent)
+}
+
+func (m *machine) activate(t *rapid.T) {
+	task := m.cur
+	i := rapid.IntRange(0, len(m.spans)).Draw(t, "span")
+	finishOnClose := rapid.Bool().Draw(t, "finishOnClose")
+	var sp *spanRec
+	if i == len(m.spans) {
+		sp = m.newSpan(t, task)
+	} else {
+		sp = m.spans[i]
+	}
+	var sc opentracing.Scope
+	task.w.do(func() { sc = task.mgr.Activate(sp.s, finishOnClose) })
+	if sc == nil {
+		t.Fatalf("task %d: Activate(span %d) returned nil", task.id, sp.s.id)
+	}
+	rec := &scopeRec{
+		id: len(m.scopes) + 1, scope: sc, span: sp, finishOnClose: finishOnClose,
+		owner: task, stack: task.stack,
+	}
+	m.scopes = append(m.scopes, rec)
+	task.scopes = append(task.scopes, rec)
+	task.stack.open = append(task.stack.open, rec)
+	m.logf(t, "activate(span %d, finishOnClose=%v) = scope %d", sp.s.id, finishOnClose, rec.id)
+}
+
+// close closes one of the current task's own scopes: the newest open one
+// (proper use) or any, which may be closed already or not on top (misuse).
+func (m *machine) close(t *rapid.T) {
+	task := m.cur
+	if len(task.scopes) == 0 {
+		t.Skip("no scope to close")
+	}
+	i := rapid.IntRange(-1, len(task.scopes)-1).Draw(t, "scope")
+	var rec *scopeRec
+	if i < 0 {
+		rec = task.scopes[len(task.scopes)-1]
+		for _, s := range slices.Backward(task.scopes) {
+			if !s.closed {
+				rec = s
+				break
+			}
+		}
+	} else {
+		rec = task.scopes[i]
+	}
+	m.closeFrom(t, task, rec)
+}
+
+// closeForeign closes, from the current task, a scope another task
+// activated.
+func (m *machine) closeForeign(t *rapid.T) {
+	var others []*scopeRec
+	for _, s := range m.scopes {
+		if s.owner != m.cur {
+			others = append(others, s)
+		}
+	}
+	if len(others) == 0 {
+		t.Skip("no scope of another task")
+	}
+	rec := rapid.SampledFrom(others).Draw(t, "foreignScope")
+	m.closeFrom(t, m.cur, rec)
+}
+
+// closeFrom closes rec from task and updates the model. The checks come in
+// this order: closed already, then the wrong task, then out of order.
+func (m *machine) closeFrom(t *rapid.T, task *taskModel, rec *scopeRec) {
+	var misuse opentracing.MisuseKind
+	sameOwner := task == rec.owner
+	if m.c.rule == Shared {
+		sameOwner = task.stack == rec.stack
+	}
+	switch {
+	case rec.closed:
+		misuse = opentracing.MisuseCloseTwice
+	case !sameOwner:
+		misuse = opentracing.MisuseCloseFromOtherTask
+	case rec.stack.top() != rec:
+		misuse = opentracing.MisuseCloseOutOfOrder
+	default:
+		rec.stack.open = rec.stack.open[:len(rec.stack.open)-1]
+		rec.closed = true
+		if rec.finishOnClose {
+			rec.span.finishes++
+		}
+	}
+	task.w.do(rec.scope.Close)
+	if misuse != 0 && m.c.misuse {
+		m.want = append(m.want, misuse)
+	}
+	if misuse != 0 {
+		m.logf(t, "close scope %d of task %d: misuse %v, no effect", rec.id, rec.owner.id, misuse)
+	} else {
+		m.logf(t, "close scope %d of task %d: now active %v", rec.id, rec.owner.id, task.active())
+	}
+}
+
+func (m *machine) spawn(t *rapid.T) {
+	if len(m.tasks) >= m.c.maxTasks {
+		t.Skip("enough tasks")
+	}
+	parent := m.cur
+	child := &taskModel{id: len(m.tasks), mgr: parent.mgr}
+	if f := m.c.spawnManager; f != nil {
+		parent.w.do(func() { child.mgr = f(parent.mgr) })
+	}
+	child.w = m.r.spawn(parent.w)
+	switch m.c.rule {
+	case Shared:
+		child.stack = parent.stack
+	case Copy:
+		child.stack = &stackModel{}
+		child.base = parent.active()
+	default:
+		child.stack = &stackModel{}
+	}
+	m.tasks = append(m.tasks, child)
+	m.logf(t, "spawn task %d (starts with %v active)", child.id, child.active())
+}
+
+func (m *machine) switchTask(t *rapid.T) {
+	if len(m.tasks) < 2 {
+		t.Skip("one task")
+	}
+	m.cur = rapid.SampledFrom(m.tasks).Draw(t, "task")
+	m.logf(t, "switch to task %d", m.cur.id)
+}
+
+func (m *machine) finishSpan(t *rapid.T) {
+	var open []*spanRec
+	for _, s := range m.spans {
+		if s.finishes == 0 {
+			open = append(open, s)
+		}
+	}
+	if len(open) == 0 {
+		t.Skip("no unfinished span")
+	}
+	sp := rapid.SampledFrom(open).Draw(t, "finishSpan")
+	m.cur.w.do(sp.s.Finish)
+	sp.finishes++
+	m.logf(t, "finish span %d", sp.s.id)
+}
+
+// check compares the manager with the model: the active scope of every task,
+// every span's finish count, the misuse reported.
+func (m *machine) check(t *rapid.T) {
+	for _, task := range m.tasks {
+		var got opentracing.Scope
+		task.w.do(func() { got = task.mgr.Active() })
+		want := task.active()
+		if msg := compareActive(got, want); msg != "" {
+			t.Fatalf("task %d: Active() %s (propagation %v)", task.id, msg, m.c.rule)
+		}
+	}
+	for _, sp := range m.spans {
+		if got := int(sp.s.finishes.Load()); got != sp.finishes {
+			t.Fatalf("span %d finished %d times, want %d", sp.s.id, got, sp.finishes)
+		}
+	}
+	if m.c.misuse {
+		if got := m.tr.misuseKinds(); !slices.Equal(got, m.want) {
+			t.Fatalf("misuse reported %v, want %v", got, m.want)
+		}
+	}
+}
+
+// compareActive says how got differs from the scope the model expects, or
+// returns "".
+func compareActive(got opentracing.Scope, want *scopeRec) string {
+	switch {
+	case want == nil && got == nil:
+		return ""
+	case want == nil:
+		return fmt.Sprintf("= scope of %v, want nil", got.Span())
+	case got == nil:
+		return fmt.Sprintf("= nil, want %v", want)
+	case got != want.scope:
+		return fmt.Sprintf("= a scope of %v, want %v", got.Span(), want)
+	case got.Span() != opentracing.Span(want.span.s):
+		return fmt.Sprintf("= %v with span %v, want %v", got, got.Span(), want)
+	default:
+		return ""
+	}
+}
+
+// finish closes every open scope, newest first, from its owner, checking
+// the model after each Close.
+func (m *machine) finish(t *rapid.T) {
+	for _, task := range m.tasks {
+		for task.stack.top() != nil {
+			rec := task.stack.top()
+			m.cur = rec.owner
+			m.closeFrom(t, rec.owner, rec)
+			m.check(t)
+		}
+	}
+	m.check(t)
+}

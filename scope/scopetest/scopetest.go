@@ -1,0 +1,268 @@
+// Package scopetest is a property-test harness for opentracing.ScopeManager
+// implementations. A manager's author runs it from their own tests:
+//
+//	func TestMyManager(t *testing.T) {
+//		scopetest.Run(t, func(scopetest.Env) opentracing.ScopeManager {
+//			return mypkg.NewManager()
+//		}, scopetest.Propagation(scopetest.None))
+//	}
+//
+// Run does two things.
+//
+// # The state machine
+//
+// A rapid state machine ([pgregory.net/rapid.T.Repeat]) draws random
+// sequences of steps across several tasks (goroutines, or sim tasks):
+// activate a span, close a scope (the right one, or one already closed, or
+// one out of order), close a scope of another task, start a child span,
+// spawn a task, switch task, finish a span. After each step it compares
+// every task's Active() with a model of the declared propagation rule
+// ([None], [Copy] or [Shared]), every span's finish count with the model's,
+// and the misuse the manager reported (through
+// opentracing.ReportMisuse) with the misuse the model expects. At the end it
+// closes everything that is open and checks again. A failure prints rapid's
+// shrunk sequence: the "step" lines of the failed test output.
+//
+// By default each manager gets 1000 checks (Checks), in rounds of
+// -rapid.checks (default 100) so that every round has a fresh seed; -short
+// divides the count by 5, as rapid does.
+//
+// # The scope_check examples
+//
+// The example-based checks of opentracing-python's scope_check: missing
+// active, activate, activate and finish on close, nested activations, close
+// out of order, plus close twice, close from another task and the implicit
+// parent of a new span.
+//
+// # Model of the scope semantics
+//
+// Close restores the scope that was active before the activation, and
+// finishes the span if finishOnClose was set (exactly once). Closing a
+// scope twice, closing it while a scope activated after it on the same
+// stack is still open, and closing it from a task that does not own it do
+// nothing but report a misuse of kind MisuseCloseTwice,
+// MisuseCloseOutOfOrder or MisuseCloseFromOtherTask. Active returns the very
+// Scope that Activate returned (Python's "active is scope").
+package scopetest
+
+import (
+	"flag"
+	"strconv"
+
+	"pgregory.net/rapid"
+
+	"github.com/tracebed/tracebed/opentracing"
+)
+
+// Rule is a propagation rule: what a spawned task starts with.
+type Rule int
+
+const (
+	// None: a spawned task starts with nothing active (ThreadLocal,
+	// asyncio, gevent).
+	None Rule = iota + 1
+	// Copy: a spawned task starts with its parent's active scope; what it
+	// activates and closes afterwards is its own (contextvars).
+	Copy
+	// Shared: a spawned task shares its parent's stack of scopes; any task
+	// of the stack may close its top (Tornado's stack_context). Closing from
+	// a task of another stack is a misuse.
+	Shared
+)
+
+// String returns the rule's name.
+func (r Rule) String() string {
+	switch r {
+	case None:
+		return "None"
+	case Copy:
+		return "Copy"
+	case Shared:
+		return "Shared"
+	default:
+		return "Rule(" + strconv.Itoa(int(r)) + ")"
+	}
+}
+
+// TaskKind says what the harness's tasks are.
+type TaskKind int
+
+const (
+	// Goroutines: every task is a goroutine, spawned with the go statement
+	// by its parent.
+	Goroutines TaskKind = iota + 1
+	// SimTasks: every task is a task of one sim.Run, spawned with Sim.Go by
+	// its parent; the manager gets the *sim.Sim from Env.Sim.
+	SimTasks
+)
+
+// String returns the kind's name.
+func (k TaskKind) String() string {
+	switch k {
+	case Goroutines:
+		return "Goroutines"
+	case SimTasks:
+		return "SimTasks"
+	default:
+		return "TaskKind(" + strconv.Itoa(int(k)) + ")"
+	}
+}
+
+// Env is what a manager constructor may need from the platform.
+type Env struct {
+	platform TaskKind
+}
+
+// Platform returns the kind of tasks the manager will be used from.
+func (e Env) Platform() TaskKind { return e.platform }
+
+// Option configures Run.
+type Option interface {
+	apply(*config)
+}
+
+type optionFunc func(*config)
+
+func (f optionFunc) apply(c *config) { f(c) }
+
+type config struct {
+	rule         Rule
+	platform     TaskKind
+	checks       int
+	maxTasks     int
+	foreignClose bool
+	misuse       bool
+	spawnManager func(parent opentracing.ScopeManager) opentracing.ScopeManager
+	seed         uint64
+	examples     bool
+}
+
+func defaultConfig() config {
+	return config{
+		rule:         None,
+		platform:     Goroutines,
+		checks:       1000,
+		maxTasks:     4,
+		foreignClose: true,
+		misuse:       true,
+		examples:     true,
+	}
+}
+
+// Propagation declares the manager's propagation rule (default None).
+func Propagation(r Rule) Option {
+	return optionFunc(func(c *config) { c.rule = r })
+}
+
+// Platform declares what tasks are (default Goroutines).
+func Platform(k TaskKind) Option {
+	return optionFunc(func(c *config) { c.platform = k })
+}
+
+// Checks sets how many random sequences the state machine runs (default
+// 1000; -short divides it by 5).
+func Checks(n int) Option {
+	return optionFunc(func(c *config) { c.checks = n })
+}
+
+// MaxTasks bounds the number of tasks of one sequence (default 4).
+func MaxTasks(n int) Option {
+	return optionFunc(func(c *config) { c.maxTasks = n })
+}
+
+// ForeignClose says whether the manager detects a Close from a task other
+// than the owner (default true). When true the harness closes scopes from
+// other tasks and expects MisuseCloseFromOtherTask and no effect (or, under
+// Shared, the ordinary close rules for a task of the same stack). Managers
+// that cannot tell tasks apart, such as one bound to a context.Context, pass
+// false.
+func ForeignClose(detects bool) Option {
+	return optionFunc(func(c *config) { c.foreignClose = detects })
+}
+
+// ReportsMisuse says whether the manager reports misuse through
+// opentracing.ReportMisuse (default true). When false the harness still
+// checks that misuse has no effect, but not that it is reported.
+func ReportsMisuse(reports bool) Option {
+	return optionFunc(func(c *config) { c.misuse = reports })
+}
+
+// SpawnManager is for managers whose state travels explicitly, such as a
+// context.Context bound to a ScopeManager: f runs in the spawning task and
+// returns the manager the child task uses, given the parent's. Without it
+// every task uses the one manager that newManager returned.
+func SpawnManager(f func(parent opentracing.ScopeManager) opentracing.ScopeManager) Option {
+	return optionFunc(func(c *config) { c.spawnManager = f })
+}
+
+// SimSeed sets the seed of the sim scheduler under SimTasks (default 0).
+// The harness runs one task at a time, so the schedule rarely matters.
+func SimSeed(seed uint64) Option {
+	return optionFunc(func(c *config) { c.seed = seed })
+}
+
+// SkipExamples leaves out the scope_check examples and runs only the state
+// machine: for the harness's own tests, which check that the state machine
+// alone catches a broken manager.
+func SkipExamples() Option {
+	return optionFunc(func(c *config) { c.examples = false })
+}
+
+// Run checks the manager that newManager makes against the declared rule:
+// first the scope_check examples, then the rapid state machine. newManager
+// is called once per example and once per random sequence, on the platform
+// (under SimTasks: inside the sim.Run, so that Env.Sim is valid).
+func Run(t rapid.TB, newManager func(env Env) opentracing.ScopeManager, opts ...Option) {
+	t.Helper()
+	c := defaultConfig()
+	for _, o := range opts {
+		o.apply(&c)
+	}
+	if c.maxTasks < 1 {
+		c.maxTasks = 1
+	}
+	if c.examples {
+		runExamples(t, &c, newManager)
+	}
+	if t.Failed() {
+		return
+	}
+	for range rounds(c.checks) {
+		rapid.Check(t, func(rt *rapid.T) {
+			m := newMachine(rt, &c, newManager)
+			defer m.stop()
+			rt.Repeat(m.actions())
+			m.finish(rt)
+		})
+		if t.Failed() {
+			return
+		}
+	}
+}
+
+// rounds returns how many rapid.Check calls make n checks: rapid takes the
+// count of one call from -rapid.checks. With -rapid.seed or -rapid.failfile
+// (reproducing a failure) one round is enough.
+func rounds(n int) int {
+	per := 100
+	if f := flag.Lookup("rapid.checks"); f != nil {
+		if v, err := strconv.Atoi(f.Value.String()); err == nil && v > 0 {
+			per = v
+		}
+	}
+	for _, name := range []string{"rapid.seed", "rapid.failfile"} {
+		if f := flag.Lookup(name); f != nil && f.Value.String() != f.DefValue {
+			return 1
+		}
+	}
+	return max(1, (n+per-1)/per)
+}
+
+func newRunner(c *config) runner {
+	switch c.platform {
+	case SimTasks:
+		return newSimRunner(c.seed)
+	default:
+		return newGoRunner()
+	}
+}
