@@ -74,6 +74,9 @@ type Result struct {
 	Steps int
 	// Decisions is the number of choices among two or more options.
 	Decisions int
+	// TaskDecisions is the number of decisions among two or more tasks
+	// (the steps k of PCT).
+	TaskDecisions int
 	// Preemptions counts task decisions that switched away from a task
 	// that could have gone on.
 	Preemptions int

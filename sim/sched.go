@@ -31,6 +31,7 @@ type Sim struct {
 	objects     int
 	steps       int
 	choices     []int
+	taskDecs    int // decisions among two or more tasks (PCT's k)
 	preemptions int
 	trace       *Trace
 	failure     *Failure
@@ -281,6 +282,7 @@ func (s *Sim) pick(cur *Task, yielding bool) *Task {
 			curID = cur.id
 		}
 		s.dec = Decision{Kind: KindTask, N: len(s.cand), Tasks: s.opts, Current: curID, Yielding: yielding}
+		s.taskDecs++
 		i := s.decide(&s.dec)
 		if i < 0 {
 			return nil
@@ -381,14 +383,15 @@ func (s *Sim) Annotate(text string) {
 
 func (s *Sim) result() *Result {
 	r := &Result{
-		Schedule:    EncodeSchedule(s.choices),
-		Strategy:    s.strategy.Name(),
-		Steps:       s.steps,
-		Decisions:   len(s.choices),
-		Preemptions: s.preemptions,
-		Tasks:       len(s.tasks),
-		Elapsed:     s.now,
-		Trace:       s.trace,
+		Schedule:      EncodeSchedule(s.choices),
+		Strategy:      s.strategy.Name(),
+		Steps:         s.steps,
+		Decisions:     len(s.choices),
+		TaskDecisions: s.taskDecs,
+		Preemptions:   s.preemptions,
+		Tasks:         len(s.tasks),
+		Elapsed:       s.now,
+		Trace:         s.trace,
 	}
 	if sd, ok := s.strategy.(seeded); ok {
 		r.Seed = sd.Seed()

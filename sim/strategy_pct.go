@@ -24,7 +24,8 @@ func PCT(seed uint64, depth int) Strategy {
 // a random rank); at each task decision the runnable task of highest
 // priority runs. depth-1 change points are drawn uniformly from [1, k]; at
 // the i-th, the task that would run drops to priority i, below every
-// initial priority. Only decisions between two or more tasks count as steps.
+// initial priority (at most k-1 change points, so a one-decision run has
+// none). Only decisions between two or more tasks count as steps.
 // A task that yields drops below every initial priority too, so spin loops
 // end. Other decisions (select cases, timer ties, [Sim.Intn]) are uniform.
 //
@@ -38,7 +39,7 @@ func PCTWithSteps(seed uint64, depth, k int) Strategy {
 		k = 1
 	}
 	p := &pctStrategy{seed: seed, depth: depth, k: k, rng: newRNG(seed)}
-	n := min(depth-1, k)
+	n := min(depth-1, k-1) // as shuttle: a run of k steps has k-1 places to change
 	points := make(map[int]bool, n)
 	for len(p.change) < n {
 		c := 1 + p.rng.IntN(k)

@@ -1,0 +1,144 @@
+package sim_test
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/tracebed/tracebed/sim"
+)
+
+// plantedBug is a scenario with a known concurrency bug, for measuring how
+// fast strategies find it.
+type plantedBug struct {
+	name  string
+	tasks int // n: tasks that race
+	depth int // d: the bug's depth (PCT)
+	kind  error
+	root  func(s *sim.Sim)
+}
+
+// orderViolation (B1, depth 1): root reads cfg assuming the worker it just
+// spawned already set it.
+func orderViolation(s *sim.Sim) {
+	var cfg *int
+	s.Go("init", func() { v := 1; cfg = &v })
+	_ = *cfg
+}
+
+// lostUpdate (B2, depth 2): two unsynchronised read-modify-writes with a
+// scheduling point between the read and the write.
+func lostUpdate(s *sim.Sim) {
+	x := 0
+	wg := sim.NewWaitGroup(s)
+	for i := range 2 {
+		wg.Go(fmt.Sprint("inc", i), func() {
+			v := x
+			s.Yield()
+			x = v + 1
+		})
+	}
+	wg.Wait()
+	if x != 2 {
+		panic(fmt.Sprintf("lost update: x = %d, want 2", x))
+	}
+}
+
+// atomicityViolation (B3, depth 2) is a check-then-act after a private
+// prefix of m scheduling points; the other task clears p once.
+func atomicityViolation(m int) func(s *sim.Sim) {
+	return func(s *sim.Sim) {
+		v := 42
+		p := &v
+		wg := sim.NewWaitGroup(s)
+		wg.Go("user", func() {
+			for range m {
+				s.Yield()
+			}
+			if p != nil {
+				s.Yield()
+				_ = *p
+			}
+		})
+		wg.Go("clearer", func() { p = nil })
+		wg.Wait()
+	}
+}
+
+// lockOrder (B4, depth 2) is the AB/BA deadlock; the first task does pad
+// private steps first.
+func lockOrder(pad int) func(s *sim.Sim) {
+	return func(s *sim.Sim) {
+		a, b := sim.NewMutex(s), sim.NewMutex(s)
+		shared := 0
+		wg := sim.NewWaitGroup(s)
+		wg.Go("ab", func() {
+			for range pad {
+				s.Yield()
+			}
+			a.Lock()
+			b.Lock()
+			shared++
+			b.Unlock()
+			a.Unlock()
+		})
+		wg.Go("ba", func() {
+			b.Lock()
+			a.Lock()
+			shared++
+			a.Unlock()
+			b.Unlock()
+		})
+		wg.Wait()
+	}
+}
+
+// lockCycle (B5, depth 3): task i locks L[i] then L[(i+1)%3].
+func lockCycle(s *sim.Sim) {
+	var l [3]*sim.Mutex
+	for i := range l {
+		l[i] = sim.NewMutex(s)
+	}
+	shared := 0
+	wg := sim.NewWaitGroup(s)
+	for i := range 3 {
+		wg.Go(fmt.Sprint("locker", i), func() {
+			l[i].Lock()
+			l[(i+1)%3].Lock()
+			shared++
+			l[(i+1)%3].Unlock()
+			l[i].Unlock()
+		})
+	}
+	wg.Wait()
+}
+
+// timeoutRace (B6): the reply arrives at exactly the timeout instant; the
+// code wrongly assumes the reply wins.
+func timeoutRace(s *sim.Sim) {
+	reply := sim.NewChan[string](s, 1)
+	s.Go("server", func() {
+		s.Sleep(time.Second)
+		reply.Send("pong")
+	})
+	s.Select(
+		sim.OnRecv(reply, nil),
+		sim.OnRecv(s.After(time.Second), func(time.Time, bool) { panic("timed out at the reply's instant") }),
+	)
+}
+
+// gateBugs are the minimal forms, which every strategy must find within a
+// normal test budget.
+var gateBugs = []plantedBug{
+	{"B1 order violation", 2, 1, sim.ErrPanic, orderViolation},
+	{"B2 lost update", 2, 2, sim.ErrPanic, lostUpdate},
+	{"B3 atomicity violation", 2, 2, sim.ErrPanic, atomicityViolation(2)},
+	{"B4 lock order", 2, 2, sim.ErrDeadlock, lockOrder(0)},
+	{"B5 lock cycle", 3, 3, sim.ErrDeadlock, lockCycle},
+	{"B6 timeout race", 2, 1, sim.ErrPanic, timeoutRace},
+}
+
+// paddedBugs are the forms where random walk struggles and PCT does not.
+var paddedBugs = []plantedBug{
+	{"B3 atomicity violation m=20", 2, 2, sim.ErrPanic, atomicityViolation(20)},
+	{"B4 lock order pad=20", 2, 2, sim.ErrDeadlock, lockOrder(20)},
+}

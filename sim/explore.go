@@ -1,0 +1,335 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// StrategySpec names a way of choosing a strategy per seed, as accepted by
+// -sim.strategy and [WithStrategySpec]:
+//
+//	random       Random(seed)
+//	pct          PCT with depth 3
+//	pct:D        PCT with depth D
+//	portfolio    by seed: seed%3 == 0 Random, 1 PCT depth 2, 2 PCT depth 3 (the default)
+//	dfs          bounded exhaustive search, 2 preemptions (seeds are ignored)
+//	dfs:P        bounded exhaustive search, P preemptions
+//
+// PCT needs the number k of task decisions of a run; [Explore] measures it
+// as the most task decisions in four runs of Random(0..3) first, so that a seed alone still replays.
+type StrategySpec struct {
+	kind  string // random, pct, portfolio, dfs
+	param int    // pct depth or dfs preemptions
+}
+
+// ErrBadStrategy occurs when a strategy spec cannot be parsed.
+var ErrBadStrategy = errors.New("sim: bad strategy spec")
+
+// ParseStrategy parses a strategy spec (see [StrategySpec]).
+func ParseStrategy(spec string) (StrategySpec, error) {
+	name, arg, hasArg := strings.Cut(strings.TrimSpace(spec), ":")
+	sp := StrategySpec{kind: name}
+	switch name {
+	case "random", "portfolio":
+		if hasArg {
+			return StrategySpec{}, fmt.Errorf("%w: %q takes no parameter", ErrBadStrategy, spec)
+		}
+		return sp, nil
+	case "pct":
+		sp.param = 3
+	case "dfs":
+		sp.param = 2
+	default:
+		return StrategySpec{}, fmt.Errorf("%w: %q (want random, pct[:depth], portfolio or dfs[:preemptions])", ErrBadStrategy, spec)
+	}
+	if hasArg {
+		n, err := strconv.Atoi(arg)
+		if err != nil || n < 0 || (name == "pct" && n < 1) {
+			return StrategySpec{}, fmt.Errorf("%w: bad parameter in %q", ErrBadStrategy, spec)
+		}
+		sp.param = n
+	}
+	return sp, nil
+}
+
+// String returns the spec in the form ParseStrategy accepts.
+func (sp StrategySpec) String() string {
+	switch sp.kind {
+	case "pct", "dfs":
+		return fmt.Sprintf("%s:%d", sp.kind, sp.param)
+	case "":
+		return "portfolio"
+	}
+	return sp.kind
+}
+
+func (sp StrategySpec) isDFS() bool { return sp.kind == "dfs" }
+
+func (sp StrategySpec) needsK() bool {
+	return sp.kind == "pct" || sp.kind == "portfolio" || sp.kind == ""
+}
+
+// strategy returns the strategy for one seed; k is the measured number of
+// task decisions of a run.
+func (sp StrategySpec) strategy(seed uint64, k int) Strategy {
+	switch sp.kind {
+	case "random":
+		return Random(seed)
+	case "pct":
+		return PCTWithSteps(seed, sp.param, k)
+	}
+	switch seed % 3 {
+	case 1:
+		return PCTWithSteps(seed, 2, k)
+	case 2:
+		return PCTWithSteps(seed, 3, k)
+	}
+	return Random(seed)
+}
+
+// ExploreResult summarises many runs of one scenario.
+type ExploreResult struct {
+	// Strategy is the spec the runs used.
+	Strategy string
+	// Runs is the number of runs made.
+	Runs int
+	// Distinct is the number of distinct schedules among them.
+	Distinct int
+	// Failures is the number of failed runs.
+	Failures int
+	// Failure is the failure of the smallest failing seed (for DFS, of
+	// the first failing schedule), nil if none failed.
+	Failure *Failure
+	// FailingSeed is the smallest failing seed, if Failure is set.
+	FailingSeed uint64
+	// FirstSeed is the first seed run.
+	FirstSeed uint64
+	// TotalSteps, MaxSteps: scheduling points over all runs, and the most
+	// in one run.
+	TotalSteps, MaxSteps int
+	// MaxTasks is the largest number of tasks in one run.
+	MaxTasks int
+	// K is the measured number of task decisions PCT strategies assumed
+	// (0 if none ran).
+	K int
+	// Complete reports, for DFS, that every schedule within the
+	// preemption bound was run.
+	Complete bool
+}
+
+// RunsToFailure returns the number of runs up to and including the first
+// failing seed (0 if none failed).
+func (r ExploreResult) RunsToFailure() int {
+	if r.Failure == nil {
+		return 0
+	}
+	return int(r.FailingSeed-r.FirstSeed) + 1
+}
+
+// MissBound returns, for clean PCT runs of the given depth, the bound
+// (1 - 1/(n·k^(d-1)))^runs on the probability that a bug of that depth was
+// missed, with n = MaxTasks and k = K.
+func (r ExploreResult) MissBound(depth int) float64 {
+	n, k := float64(max(r.MaxTasks, 1)), float64(max(r.K, 1))
+	p := 1 / (n * math.Pow(k, float64(depth-1)))
+	return math.Pow(1-p, float64(r.Runs))
+}
+
+// String returns a one-line summary.
+func (r ExploreResult) String() string {
+	avg := 0.0
+	if r.Runs > 0 {
+		avg = float64(r.TotalSteps) / float64(r.Runs)
+	}
+	s := fmt.Sprintf("%d runs (%s), %d distinct schedules, %d failed, steps avg %.1f max %d, up to %d tasks",
+		r.Runs, r.Strategy, r.Distinct, r.Failures, avg, r.MaxSteps, r.MaxTasks)
+	if r.K > 0 {
+		s += fmt.Sprintf(", k=%d", r.K)
+	}
+	if r.Failure != nil && !strings.HasPrefix(r.Strategy, "dfs") {
+		s += fmt.Sprintf(", smallest failing seed %d", r.FailingSeed)
+	}
+	return s
+}
+
+// ExploreOption configures [Explore] and [Check].
+type ExploreOption interface {
+	applyExplore(*exploreConfig)
+}
+
+type exploreOptionFunc func(*exploreConfig)
+
+func (f exploreOptionFunc) applyExplore(c *exploreConfig) { f(c) }
+
+type exploreConfig struct {
+	first    uint64
+	seeds    int
+	seedsSet bool
+	spec     StrategySpec
+	specSet  bool
+	workers  int
+	runOpts  []Option
+	keepAll  bool
+	progress func(done, total int)
+	maxRuns  int
+}
+
+// WithSeeds sets the number of seeds to run, from first on.
+func WithSeeds(first uint64, n int) ExploreOption {
+	return exploreOptionFunc(func(c *exploreConfig) { c.first, c.seeds, c.seedsSet = first, n, true })
+}
+
+// WithStrategySpec sets how each seed's strategy is chosen (default
+// portfolio; see [StrategySpec]).
+func WithStrategySpec(sp StrategySpec) ExploreOption {
+	return exploreOptionFunc(func(c *exploreConfig) { c.spec, c.specSet = sp, true })
+}
+
+// WithWorkers sets the number of runs in parallel (default GOMAXPROCS).
+func WithWorkers(n int) ExploreOption {
+	return exploreOptionFunc(func(c *exploreConfig) { c.workers = n })
+}
+
+// WithRunOptions passes options to every [Run] (e.g. [WithMaxSteps]).
+// A [WithStrategy] among them is overridden.
+func WithRunOptions(opts ...Option) ExploreOption {
+	return exploreOptionFunc(func(c *exploreConfig) { c.runOpts = append(c.runOpts, opts...) })
+}
+
+// WithAllSeeds makes Explore run every seed even after a failure (to count
+// failures); by default seeds above the smallest failing one are skipped.
+func WithAllSeeds() ExploreOption {
+	return exploreOptionFunc(func(c *exploreConfig) { c.keepAll = true })
+}
+
+// WithProgress calls f after each run with the number of runs done and the
+// total. f is called from the worker goroutines, one call at a time.
+func WithProgress(f func(done, total int)) ExploreOption {
+	return exploreOptionFunc(func(c *exploreConfig) { c.progress = f })
+}
+
+// WithMaxRuns bounds the number of runs of a DFS exploration (default
+// 100000).
+func WithMaxRuns(n int) ExploreOption {
+	return exploreOptionFunc(func(c *exploreConfig) { c.maxRuns = n })
+}
+
+// with returns the run options for one run with strategy st.
+func (c *exploreConfig) with(st Strategy) []Option {
+	return append(slices.Clip(c.runOpts), WithStrategy(st), WithoutTrace())
+}
+
+func newExploreConfig(opts []ExploreOption) exploreConfig {
+	c := exploreConfig{seeds: 100, workers: runtime.GOMAXPROCS(0), maxRuns: 100000}
+	for _, o := range opts {
+		o.applyExplore(&c)
+	}
+	c.workers = max(c.workers, 1)
+	return c
+}
+
+// Explore runs root under many seeds (or, with a dfs spec, every schedule
+// within the preemption bound) and summarises the runs. Seeds run in
+// parallel, each in its own simulation; the result does not depend on the
+// timing: the failure reported is always the smallest failing seed's.
+func Explore(root func(s *Sim), opts ...ExploreOption) ExploreResult {
+	c := newExploreConfig(opts)
+	if c.spec.isDFS() {
+		return exploreDFS(root, c)
+	}
+	res := ExploreResult{Strategy: c.spec.String(), FirstSeed: c.first}
+	k := 0
+	if c.spec.needsK() {
+		for seed := range uint64(4) {
+			r, _ := Run(root, c.with(Random(seed))...)
+			k = max(k, r.TaskDecisions, 1)
+		}
+		res.K = k
+	}
+
+	type runRecord struct {
+		ran          bool
+		steps, tasks int
+		hash         uint64
+		fail         *Failure
+	}
+	var (
+		next    atomic.Int64
+		minFail atomic.Int64 // index of the smallest failing seed so far
+		recs    = make([]runRecord, c.seeds)
+		mu      sync.Mutex // serialises progress calls
+		done    int
+		wg      sync.WaitGroup
+	)
+	minFail.Store(math.MaxInt64)
+	worker := func() {
+		defer wg.Done()
+		for {
+			i := int(next.Add(1) - 1)
+			if i >= c.seeds || (!c.keepAll && int64(i) > minFail.Load()) {
+				return
+			}
+			seed := c.first + uint64(i)
+			r, err := Run(root, c.with(c.spec.strategy(seed, k))...)
+			h := fnv.New64a()
+			h.Write([]byte(r.Schedule))
+			rec := runRecord{ran: true, steps: r.Steps, tasks: r.Tasks, hash: h.Sum64()}
+			if errors.As(err, &rec.fail) {
+				for {
+					cur := minFail.Load()
+					if int64(i) >= cur || minFail.CompareAndSwap(cur, int64(i)) {
+						break
+					}
+				}
+			}
+			recs[i] = rec // each index is written by one worker only
+			if c.progress != nil {
+				mu.Lock()
+				done++
+				c.progress(done, c.seeds)
+				mu.Unlock()
+			}
+		}
+	}
+	for range c.workers {
+		wg.Add(1)
+		go worker()
+	}
+	wg.Wait()
+
+	// Aggregate in seed order, and only up to the smallest failing seed
+	// unless every seed was asked for, so that the result does not depend
+	// on which runs above it happened to finish.
+	limit := c.seeds
+	if m := minFail.Load(); m != math.MaxInt64 {
+		res.Failure = recs[m].fail
+		res.FailingSeed = c.first + uint64(m)
+		if !c.keepAll {
+			limit = int(m) + 1
+		}
+	}
+	hashes := make(map[uint64]struct{})
+	for _, rec := range recs[:limit] {
+		if !rec.ran {
+			continue
+		}
+		res.Runs++
+		res.TotalSteps += rec.steps
+		res.MaxSteps = max(res.MaxSteps, rec.steps)
+		res.MaxTasks = max(res.MaxTasks, rec.tasks)
+		hashes[rec.hash] = struct{}{}
+		if rec.fail != nil {
+			res.Failures++
+		}
+	}
+	res.Distinct = len(hashes)
+	return res
+}

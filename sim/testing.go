@@ -1,0 +1,232 @@
+package sim
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// Flags of the test binary, each with an environment default:
+//
+//	-sim.seed=N        run only seed N (SIM_SEED)
+//	-sim.schedule=S    replay schedule S (SIM_SCHEDULE)
+//	-sim.strategy=X    strategy spec, see StrategySpec (SIM_STRATEGY; default portfolio)
+//	-sim.seeds=N|A-B   how many seeds, or which (SIM_SEEDS; default 1000, -short 100)
+//
+// They are registered on flag.CommandLine when the package loads, as
+// rapid's are; a command that imports sim should parse a FlagSet of its own.
+var flags = registerFlags(flag.CommandLine, os.LookupEnv)
+
+// DefaultSeeds is the number of seeds [Check] runs by default; -short
+// divides it by 10.
+const DefaultSeeds = 1000
+
+type flagValues struct {
+	seed     optSeed
+	schedule string
+	strategy string
+	seeds    string
+}
+
+type optSeed struct {
+	set bool
+	v   uint64
+}
+
+func (o *optSeed) String() string {
+	if o == nil || !o.set {
+		return ""
+	}
+	return strconv.FormatUint(o.v, 10)
+}
+
+func (o *optSeed) Set(s string) error {
+	if s == "" {
+		o.set = false
+		return nil
+	}
+	v, err := strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		return fmt.Errorf("bad seed %q", s)
+	}
+	o.set, o.v = true, v
+	return nil
+}
+
+// registerFlags registers the -sim.* flags on fs, with defaults read from
+// the environment through lookup. A bad environment value panics, naming
+// the variable.
+func registerFlags(fs *flag.FlagSet, lookup func(string) (string, bool)) *flagValues {
+	f := &flagValues{strategy: "portfolio"}
+	if v, ok := lookup("SIM_SEED"); ok {
+		if err := f.seed.Set(v); err != nil {
+			panic(fmt.Sprintf("sim: SIM_SEED=%q: %v", v, err))
+		}
+	}
+	if v, ok := lookup("SIM_SCHEDULE"); ok {
+		f.schedule = v
+	}
+	if v, ok := lookup("SIM_STRATEGY"); ok {
+		if _, err := ParseStrategy(v); err != nil {
+			panic(fmt.Sprintf("sim: SIM_STRATEGY=%q: %v", v, err))
+		}
+		f.strategy = v
+	}
+	if v, ok := lookup("SIM_SEEDS"); ok {
+		if _, _, err := parseSeeds(v); err != nil {
+			panic(fmt.Sprintf("sim: SIM_SEEDS=%q: %v", v, err))
+		}
+		f.seeds = v
+	}
+	fs.Var(&f.seed, "sim.seed", "sim: run only this seed")
+	fs.StringVar(&f.schedule, "sim.schedule", f.schedule, "sim: replay this schedule")
+	fs.StringVar(&f.strategy, "sim.strategy", f.strategy, "sim: strategy: random, pct[:depth], portfolio or dfs[:preemptions]")
+	fs.StringVar(&f.seeds, "sim.seeds", f.seeds, "sim: number of seeds (N) or range of seeds (A-B) to run")
+	return f
+}
+
+// parseSeeds parses "N" (seeds 0..N-1) or "A-B" (seeds A..B).
+func parseSeeds(s string) (first uint64, n int, err error) {
+	if a, b, ok := strings.Cut(s, "-"); ok {
+		lo, err1 := strconv.ParseUint(a, 10, 64)
+		hi, err2 := strconv.ParseUint(b, 10, 64)
+		if err1 != nil || err2 != nil || hi < lo || hi-lo >= 1<<31 {
+			return 0, 0, fmt.Errorf("bad seed range %q", s)
+		}
+		return lo, int(hi-lo) + 1, nil
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil || v < 1 {
+		return 0, 0, fmt.Errorf("bad seed count %q", s)
+	}
+	return 0, v, nil
+}
+
+// TB is the part of *testing.T that [Check] uses.
+type TB interface {
+	Helper()
+	Name() string
+	Logf(format string, args ...any)
+	Fatalf(format string, args ...any)
+}
+
+// Check runs root under many seeds, in parallel across GOMAXPROCS workers,
+// and fails t with the smallest failing seed: its failure report, schedule,
+// and a go test line that replays it. The flags -sim.seed, -sim.schedule,
+// -sim.strategy and -sim.seeds (or SIM_* variables) override the options,
+// so that the printed line reproduces the failure.
+//
+// Every seed runs in a simulation of its own; root must not share mutable
+// state between runs (build the scenario inside root).
+func Check(t TB, root func(s *Sim), opts ...ExploreOption) {
+	t.Helper()
+	c := newExploreConfig(opts)
+	if !c.seedsSet {
+		c.seeds = DefaultSeeds
+		if testing.Short() {
+			c.seeds /= 10
+		}
+	}
+	if flags.seeds != "" {
+		c.first, c.seeds, _ = parseSeeds(flags.seeds)
+	}
+	if !c.specSet || flagSet("sim.strategy") || os.Getenv("SIM_STRATEGY") != "" {
+		sp, err := ParseStrategy(flags.strategy)
+		if err != nil {
+			t.Fatalf("sim: -sim.strategy: %v", err)
+			return
+		}
+		c.spec = sp
+	}
+	if flags.schedule != "" {
+		_, err := Run(root, append(c.runOpts, WithStrategy(Replay(flags.schedule)))...)
+		if err != nil {
+			t.Fatalf("%s", failMessage(t, err, c, false))
+		}
+		t.Logf("sim: replayed schedule %s: ok", flags.schedule)
+		return
+	}
+	if flags.seed.set {
+		c.first, c.seeds = flags.seed.v, 1
+	}
+	res := Explore(root, exploreOptionFunc(func(x *exploreConfig) { *x = c }))
+	if res.Failure != nil {
+		t.Fatalf("%s\n%s", res, failMessage(t, res.Failure, c, true))
+		return
+	}
+	msg := "sim: " + res.String()
+	if res.K > 0 && (c.spec.kind == "pct" || c.spec.kind == "portfolio") {
+		msg += fmt.Sprintf("; a depth-2 bug would be missed by all PCT runs with probability <= %.2g", res.MissBound(2))
+	}
+	t.Logf("%s", msg)
+}
+
+// flagSet reports whether the named flag was given on the command line.
+func flagSet(name string) bool {
+	set := false
+	flag.Visit(func(f *flag.Flag) {
+		if f.Name == name {
+			set = true
+		}
+	})
+	return set
+}
+
+// failMessage renders a failure with the lines that reproduce it.
+func failMessage(t TB, err error, c exploreConfig, bySeed bool) string {
+	var f *Failure
+	if !errors.As(err, &f) {
+		return err.Error()
+	}
+	var b strings.Builder
+	b.WriteString(f.Report)
+	cmd := fmt.Sprintf("go test -run '%s' %s -args", runPattern(t.Name()), packagePath())
+	b.WriteString("reproduce:\n")
+	if bySeed && !c.spec.isDFS() {
+		fmt.Fprintf(&b, "  %s -sim.seed=%d", cmd, f.Seed)
+		if c.spec.String() != "portfolio" {
+			fmt.Fprintf(&b, " -sim.strategy=%s", c.spec)
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "  %s -sim.schedule='%s'\n", cmd, f.Schedule)
+	return b.String()
+}
+
+// runPattern returns a -run pattern matching exactly the named test.
+func runPattern(name string) string {
+	parts := strings.Split(name, "/")
+	for i, p := range parts {
+		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
+	}
+	return strings.Join(parts, "/")
+}
+
+// packagePath returns the test's package directory relative to the module
+// root ("./sim"), or "." if it cannot tell.
+func packagePath() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "."
+	}
+	for dir := wd; ; {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			rel, err := filepath.Rel(dir, wd)
+			if err != nil || rel == "." {
+				return "."
+			}
+			return "./" + filepath.ToSlash(rel)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "."
+		}
+		dir = parent
+	}
+}
