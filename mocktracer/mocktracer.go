@@ -23,10 +23,11 @@ type MockTracer struct {
 	idMu    sync.Mutex
 	counter atomic.Uint64 // the default id source
 
-	// mu guards started, finished and misuses.
+	// mu guards started, finished, open and misuses.
 	mu       sync.Mutex
 	started  []*MockSpan
 	finished []*MockSpan
+	open     int // spans in started not yet in finished
 	misuses  []opentracing.Misuse
 
 	// propMu guards propagators.
@@ -82,15 +83,35 @@ func (t *MockTracer) newID() uint64 {
 // inherits its trace id and a copy of its baggage. References to other
 // SpanContext types are kept in References but otherwise ignored.
 func (t *MockTracer) StartSpan(operationName string, opts ...opentracing.StartSpanOption) opentracing.Span {
-	sso := opentracing.NewStartSpanOptions(t.scopeManager, opts...)
+	sso := t.startOptions(opts)
 	return t.start(operationName, &sso)
+}
+
+// startOptions is opentracing.NewStartSpanOptions(t.scopeManager, opts...).
+// Without options it computes the same result itself: NewStartSpanOptions
+// passes its options struct to Apply through an interface, which moves it
+// to the heap, and a root span without options is the hot path of most
+// benchmarks. The only rule that applies then is the implicit parent.
+func (t *MockTracer) startOptions(opts []opentracing.StartSpanOption) opentracing.StartSpanOptions {
+	if len(opts) > 0 {
+		return opentracing.NewStartSpanOptions(t.scopeManager, opts...)
+	}
+	var o opentracing.StartSpanOptions
+	if sc := t.scopeManager.Active(); sc != nil {
+		if sp := sc.Span(); sp != nil {
+			if ctx := sp.Context(); ctx != nil {
+				o.References = []opentracing.SpanReference{opentracing.ChildOf(ctx)}
+			}
+		}
+	}
+	return o
 }
 
 // StartActiveSpan implements opentracing.Tracer: it starts a span as
 // StartSpan does and activates it, finishing it on Close unless
 // FinishOnClose(false) is given.
 func (t *MockTracer) StartActiveSpan(operationName string, opts ...opentracing.StartSpanOption) opentracing.Scope {
-	sso := opentracing.NewStartSpanOptions(t.scopeManager, opts...)
+	sso := t.startOptions(opts)
 	sp := t.start(operationName, &sso)
 	return t.scopeManager.Activate(sp, !sso.KeepOpenOnClose)
 }
@@ -126,6 +147,7 @@ func (t *MockTracer) start(operationName string, sso *opentracing.StartSpanOptio
 	}
 	t.mu.Lock()
 	t.started = append(t.started, s)
+	t.open++
 	t.mu.Unlock()
 	return s
 }
@@ -171,6 +193,7 @@ func (t *MockTracer) ActiveSpan() opentracing.Span {
 func (t *MockTracer) recordFinished(s *MockSpan) {
 	t.mu.Lock()
 	t.finished = append(t.finished, s)
+	t.open--
 	t.mu.Unlock()
 }
 
@@ -196,16 +219,34 @@ func (t *MockTracer) StartedSpans() []*MockSpan {
 func (t *MockTracer) Reset() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	open := t.started[:0]
-	for _, s := range t.started {
-		if !s.Finished() {
-			open = append(open, s)
+	keep := t.started[:0]
+	if t.open > 0 {
+		for _, s := range t.started {
+			if !s.Finished() {
+				keep = append(keep, s)
+			}
 		}
 	}
-	clear(t.started[len(open):])
-	t.started = open
-	t.finished = nil
+	clear(t.started[len(keep):])
+	t.started = reuse(keep)
+	clear(t.finished)
+	t.finished = reuse(t.finished[:0])
 	t.misuses = nil
+}
+
+// maxReusedCap bounds the capacity Reset keeps for the span lists: reusing
+// them saves regrowing them after every Reset in long tests, without
+// holding on to a huge array forever.
+const maxReusedCap = 1 << 14
+
+// reuse returns s, or nil if its backing array is too large to keep.
+// The lists are never shared (the accessors return copies), so their
+// arrays can be reused.
+func reuse(s []*MockSpan) []*MockSpan {
+	if cap(s) > maxReusedCap && len(s) == 0 {
+		return nil
+	}
+	return s
 }
 
 // Misuses returns a copy of the recorded misuse, in the order it was

@@ -2,6 +2,7 @@ package mocktracer
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/tracebed/tracebed/opentracing"
 )
@@ -11,9 +12,13 @@ import (
 // goroutine-aware, so it only models single-goroutine programs; package
 // scope has the real managers.
 type stackScopeManager struct {
-	// mu guards stack and every stackScope's closed flag.
+	// mu guards stack and every stackScope's closed flag, and serialises
+	// the writes of top.
 	mu    sync.Mutex
 	stack []*stackScope
+	// top is the last element of stack (nil when empty), readable without
+	// mu so that Active, called by every StartSpan, takes no lock.
+	top atomic.Pointer[stackScope]
 }
 
 func newStackScopeManager() *stackScopeManager { return &stackScopeManager{} }
@@ -32,18 +37,17 @@ func (m *stackScopeManager) Activate(span opentracing.Span, finishOnClose bool) 
 	sc := &stackScope{manager: m, span: span, finishOnClose: finishOnClose}
 	m.mu.Lock()
 	m.stack = append(m.stack, sc)
+	m.top.Store(sc)
 	m.mu.Unlock()
 	return sc
 }
 
 // Active returns the top of the stack, or nil.
 func (m *stackScopeManager) Active() opentracing.Scope {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if len(m.stack) == 0 {
-		return nil
+	if top := m.top.Load(); top != nil {
+		return top
 	}
-	return m.stack[len(m.stack)-1]
+	return nil // not a typed nil
 }
 
 func (s *stackScope) Span() opentracing.Span            { return s.span }
@@ -75,6 +79,11 @@ func (s *stackScope) Close() {
 			m.stack = m.stack[:top]
 			break
 		}
+	}
+	if len(m.stack) == 0 {
+		m.top.Store(nil)
+	} else {
+		m.top.Store(m.stack[len(m.stack)-1])
 	}
 	m.mu.Unlock()
 	if outOfOrder {
