@@ -40,6 +40,33 @@ is a span's parent. A tracer that can answer supplies a [Probe] with
 implicit parent, IgnoreActiveSpan, FinishOnClose and that Inject/Extract
 keep the identity of the span context.
 
+# Checks
+
+The checks, in the order they run, by group:
+
+  - spans: StartSpanFinish, StartSpanEveryOption, StartSpanReferences,
+    NilReferenceIgnored, StartChildSpan, FinishWithOptions,
+    SetOperationName, TagValueTypes, UnicodeTags, Chaining, LogKV,
+    LogFields, LogFieldsAt, DeprecatedLogging;
+  - baggage: BaggageEmptyOnNewSpan, BaggageSetGet, BaggageMultiAndStop,
+    BaggageUnicode, BaggageToFutureChildren, BaggageContextImmutable;
+  - propagation: InjectExtract{TextMap,HTTPHeaders,Binary},
+    BaggagePropagation{TextMap,HTTPHeaders,Binary}, HTTPHeadersValid,
+    HTTPHeadersCaseInsensitive, UnrelatedEntries, BinaryInjectAppends,
+    UnknownFormat, InvalidCarrierInject, InvalidCarrierExtract,
+    InvalidSpanContext, ExtractNotFound, ExtractCorrupted;
+  - scopes: ActiveNilOnNewTracer, StartSpanDoesNotActivate,
+    ActivateAndClose, ActivateFinishOnClose, StartActiveSpan,
+    StartActiveSpanFinishOnClose, CloseRestoresPrevious,
+    ActiveSpanImplicitParent, IgnoreActiveSpan,
+    ExplicitParentOverridesActive.
+
+Each check starts and finishes its spans and closes its scopes in order,
+so a tracer that records misuse (as the MockTracer does) records none.
+The checks run on the test's goroutine: a ScopeManager whose notion of
+"active" needs another environment (a sim task, say) is better checked
+with package scope's scopetest.
+
 # Running the checks elsewhere
 
 [APIChecks] returns the checks as values whose Run takes the small [TB]
@@ -70,6 +97,9 @@ type TB interface {
 	Skipf(format string, args ...any)
 	Logf(format string, args ...any)
 }
+
+var _ TB = (*testing.T)(nil)
+var _ TB = (*testing.B)(nil)
 
 // NewTracerFunc makes a new tracer for one check. closer, if not nil, is
 // called when the check ends (even if it failed).
