@@ -26,20 +26,20 @@ func orderViolation(s *sim.Sim) {
 }
 
 // lostUpdate (B2, depth 2): two unsynchronised read-modify-writes with a
-// scheduling point between the read and the write.
+// scheduling point between the read and the write (each access of a
+// sim.Var is one).
 func lostUpdate(s *sim.Sim) {
-	x := 0
+	x := sim.NewVar(s, 0)
 	wg := sim.NewWaitGroup(s)
 	for i := range 2 {
 		wg.Go(fmt.Sprint("inc", i), func() {
-			v := x
-			s.Yield()
-			x = v + 1
+			v := x.Load()
+			x.Store(v + 1)
 		})
 	}
 	wg.Wait()
-	if x != 2 {
-		panic(fmt.Sprintf("lost update: x = %d, want 2", x))
+	if got := x.Peek(); got != 2 {
+		panic(fmt.Sprintf("lost update: x = %d, want 2", got))
 	}
 }
 
@@ -48,19 +48,24 @@ func lostUpdate(s *sim.Sim) {
 func atomicityViolation(m int) func(s *sim.Sim) {
 	return func(s *sim.Sim) {
 		v := 42
-		p := &v
+		p := sim.NewVar(s, &v)
 		wg := sim.NewWaitGroup(s)
 		wg.Go("user", func() {
-			for range m {
-				s.Yield()
-			}
-			if p != nil {
-				s.Yield()
-				_ = *p
+			private(s, m)
+			if p.Load() != nil {
+				_ = *p.Load()
 			}
 		})
-		wg.Go("clearer", func() { p = nil })
+		wg.Go("clearer", func() { p.Store(nil) })
 		wg.Wait()
+	}
+}
+
+// private makes m scheduling points on a variable no other task touches.
+func private(s *sim.Sim, m int) {
+	mine := sim.NewVar(s, 0)
+	for range m {
+		mine.Store(mine.Peek() + 1)
 	}
 }
 
@@ -72,9 +77,7 @@ func lockOrder(pad int) func(s *sim.Sim) {
 		shared := 0
 		wg := sim.NewWaitGroup(s)
 		wg.Go("ab", func() {
-			for range pad {
-				s.Yield()
-			}
+			private(s, pad)
 			a.Lock()
 			b.Lock()
 			shared++
