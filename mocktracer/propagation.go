@@ -160,6 +160,20 @@ func (x *textExtraction) hasPrefix(s, prefix string) bool {
 	return s[:len(prefix)] == prefix
 }
 
+// idField returns the id field name f in lower case ("traceid", "spanid"
+// or "sampled") when it is one of them, without allocating.
+func (x *textExtraction) idField(f string) string {
+	if !x.http {
+		return f
+	}
+	for _, name := range [...]string{"traceid", "spanid", "sampled"} {
+		if strings.EqualFold(f, name) {
+			return name
+		}
+	}
+	return f
+}
+
 func (x *textExtraction) fail(err error) error {
 	x.err = err
 	return errStop
@@ -172,10 +186,7 @@ func (x *textExtraction) visit(key, val string) error {
 	switch {
 	case x.hasPrefix(key, idsPrefix):
 		x.found = true
-		field := key[len(idsPrefix):]
-		if x.http {
-			field = strings.ToLower(field)
-		}
+		field := x.idField(key[len(idsPrefix):])
 		var seen *bool
 		switch field {
 		case "traceid", "spanid":
@@ -206,7 +217,7 @@ func (x *textExtraction) visit(key, val string) error {
 		k, v := key[len(baggagePrefix):], val
 		if x.http {
 			var ok1, ok2 bool
-			k, ok1 = unescape(strings.ToLower(k))
+			k, ok1 = unescape(lowerASCII(k))
 			v, ok2 = unescape(v)
 			if !ok1 || !ok2 {
 				return x.fail(corrupted("baggage %q: bad percent-escape", key))
@@ -237,6 +248,23 @@ func valueSafe(c byte) bool {
 }
 
 const upperHex = "0123456789ABCDEF"
+
+// lowerASCII lower-cases the ASCII letters of s (an escaped key is
+// ASCII), returning s itself when it has none.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if 'A' <= b[j] && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
 
 // escape percent-escapes every byte of s that safe rejects; it returns s
 // itself when nothing needs escaping.
@@ -365,16 +393,14 @@ func uvarintLen(x uint64) int {
 	return n
 }
 
-// byteReader reads one byte at a time without reading ahead.
+// byteReader reads one byte at a time without reading ahead, for readers
+// that are not io.ByteReaders.
 type byteReader struct {
 	r   io.Reader
 	buf [1]byte
 }
 
 func (b *byteReader) ReadByte() (byte, error) {
-	if br, ok := b.r.(io.ByteReader); ok {
-		return br.ReadByte()
-	}
 	if _, err := io.ReadFull(b.r, b.buf[:]); err != nil {
 		return 0, err
 	}
@@ -386,7 +412,10 @@ func (binaryPropagator) Extract(carrier any) (MockSpanContext, error) {
 	if !ok || r == nil {
 		return MockSpanContext{}, opentracing.ErrInvalidCarrier
 	}
-	br := &byteReader{r: r}
+	br, ok := r.(io.ByteReader)
+	if !ok {
+		br = &byteReader{r: r}
+	}
 	version, err := br.ReadByte()
 	if err == io.EOF {
 		return MockSpanContext{}, opentracing.ErrSpanContextNotFound
