@@ -1,9 +1,7 @@
-// Command tracebed explores the concurrency scenarios of the tracebed
-// testbed under the deterministic scheduler. Until the testbed lands it
-// prints the package map.
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,18 +9,57 @@ import (
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
-func run(args []string, stdout, stderr io.Writer) int {
-	_ = args
-	_ = stderr
-	fmt.Fprintln(stdout, `tracebed — the OpenTracing API in Go, and a deterministic simulation testbed
+// errUsage marks errors caused by bad command-line input: exit status 2.
+var errUsage = errors.New("usage")
 
-packages:
-  opentracing/          the API: Tracer, Span, SpanContext, Scope, ScopeManager, Inject/Extract
-  opentracing/ext       standard tags with typed setters
-  opentracing/log       typed log fields
-  opentracing/harness   API checks any tracer can run from its own tests
-  mocktracer/           a recording tracer for tests
-  scope/                scope managers (goroutine-local, task-local, inheriting, stack-context, ctx)
-  sim/                  the deterministic scheduler`)
-	return 0
+// usageError makes a one-line usage error.
+func usageError(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{errUsage}, args...)...)
+}
+
+const usage = `usage: tracebed list | run [flags] [scenario ...] | replay -scenario X -platform P -seed N`
+
+// run executes the command line and returns the exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "list":
+		err = cmdList(args[1:], stdout)
+	case "run":
+		err = cmdRun(args[1:], stdout, stderr, isTerminal(stderr))
+	case "replay":
+		err = cmdReplay(args[1:], stdout)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprintln(stdout, usage)
+		return 0
+	default:
+		err = usageError("unknown command %q", args[0])
+	}
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errUsage):
+		fmt.Fprintf(stderr, "tracebed: %v\n", err)
+		return 2
+	case errors.Is(err, errFailed):
+		return 1
+	default:
+		fmt.Fprintf(stderr, "tracebed: %v\n", err)
+		return 1
+	}
+}
+
+// isTerminal reports whether w is a character device (a terminal), where a
+// progress line may be redrawn.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

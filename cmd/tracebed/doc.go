@@ -1,0 +1,33 @@
+// Command tracebed explores the testbed's tracing scenarios under the
+// deterministic scheduler: it runs every scenario on every platform over
+// many seeds, reports failures with the command that replays them, and
+// replays one run as a timeline with its span tree.
+//
+// Usage:
+//
+//	tracebed list
+//	tracebed run [-seeds N] [-strategy random|pct|all] [-platform p,...] [-shard i/n] [-broken] [scenario ...]
+//	tracebed replay -scenario X -platform P [-strategy S] -seed N
+//	tracebed replay -scenario X -platform P -schedule S
+//
+// list prints the scenarios (with their broken variants), the platforms and
+// the strategies.
+//
+// run explores the named scenarios (all by default) on each of their
+// platforms (or those of -platform) with each strategy (or -strategy), N
+// seeds each, and prints a table: scenario, platform, strategy, runs,
+// distinct schedules, failures, time. On a terminal a progress line is
+// updated as it goes. -shard i/n runs only the seeds whose index is i mod
+// n, so an exploration can be split across machines, each shard
+// reproducible on its own. -broken explores the deliberately broken
+// variants instead, and then a failure is the expected outcome. The exit
+// status is 1 if any run failed (0 for -broken only if every variant was
+// caught), and each failure is printed with its replay command.
+//
+// replay runs one seed (or one recorded schedule) and prints the run's
+// timeline, a lane per task with spans opening and closing and the
+// scheduling decisions, then the span tree and the outcome. The output is
+// byte-identical each time.
+//
+// Bad usage prints one line and exits with status 2.
+package main

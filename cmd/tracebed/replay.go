@@ -1,0 +1,69 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/tracebed/tracebed/testbed"
+	"github.com/tracebed/tracebed/testbed/env"
+)
+
+func cmdReplay(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	name := fs.String("scenario", "", "scenario, or scenario/variant for a broken variant")
+	platform := fs.String("platform", "", "platform (default: the variant's, or the scenario's first)")
+	strategy := fs.String("strategy", "random", "random or pct")
+	seed := fs.Uint64("seed", 0, "seed of the run")
+	schedule := fs.String("schedule", "", "a recorded schedule to replay instead of a seed")
+	if err := fs.Parse(args); err != nil {
+		return usageError("%v", err)
+	}
+	if fs.NArg() > 0 {
+		return usageError("replay takes flags only, got %q", fs.Arg(0))
+	}
+	if *name == "" {
+		return usageError("replay needs -scenario")
+	}
+	sc, variantPlatform, err := testbed.Lookup(*name)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	st, err := env.StrategyByName(*strategy)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	var p env.Platform
+	switch {
+	case *platform != "":
+		if p, err = env.PlatformByName(*platform); err != nil {
+			return usageError("%v", err)
+		}
+		if variantPlatform != nil && p.Name == variantPlatform.Name {
+			p = *variantPlatform
+		}
+	case variantPlatform != nil:
+		p = *variantPlatform
+	default:
+		p = sc.Platforms[0]
+	}
+	out, err := env.RunSim(sc, p, env.Config{Strategy: st, Seed: *seed, Schedule: *schedule})
+	if err != nil {
+		return usageError("%v", err)
+	}
+	if *schedule != "" {
+		fmt.Fprintf(stdout, "%s on %s, schedule %s\n\n", sc.Name, p.Name, *schedule)
+	} else {
+		fmt.Fprintf(stdout, "%s on %s, %s seed %d\n\n", sc.Name, p.Name, st, *seed)
+	}
+	fmt.Fprintf(stdout, "timeline:\n%s\n", out.Timeline)
+	fmt.Fprintf(stdout, "spans:\n%s\n", out.Tree)
+	fmt.Fprintf(stdout, "schedule: %s\n", out.Schedule)
+	if out.Err != nil {
+		fmt.Fprintf(stdout, "FAIL: %v\n", out.Err)
+		return errFailed
+	}
+	fmt.Fprintln(stdout, "ok")
+	return nil
+}

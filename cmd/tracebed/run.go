@@ -1,0 +1,225 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/tracebed/tracebed/testbed"
+	"github.com/tracebed/tracebed/testbed/env"
+)
+
+// errFailed is returned when a run found failures (exit status 1; the
+// failures are already printed).
+var errFailed = errors.New("failures found")
+
+// defaultSeeds keeps `tracebed run` with no flags well under a minute on
+// two cores.
+const defaultSeeds = 300
+
+// job is one exploration: a scenario on a platform with a strategy.
+type job struct {
+	sc       env.Scenario
+	platform env.Platform
+	strategy env.Strategy
+}
+
+// parseInterleaved parses flags that may come before or after positional
+// arguments ("run clientserver -seeds 10").
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, usageError("%v", err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// parseShard parses "i/n" with 0 <= i < n.
+func parseShard(s string) (int, int, error) {
+	a, b, ok := strings.Cut(s, "/")
+	i, err1 := strconv.Atoi(a)
+	n, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil || n < 1 || i < 0 || i >= n {
+		return 0, 0, usageError("bad -shard %q: want i/n with 0 <= i < n", s)
+	}
+	return i, n, nil
+}
+
+func cmdRun(args []string, stdout, stderr io.Writer, progress bool) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	seeds := fs.Int("seeds", defaultSeeds, "seeds per scenario, platform and strategy")
+	strategy := fs.String("strategy", "all", "random, pct or all")
+	platforms := fs.String("platform", "", "comma-separated platforms (default: each scenario's own)")
+	shard := fs.String("shard", "0/1", "run the seeds i mod n (i/n)")
+	broken := fs.Bool("broken", false, "explore the deliberately broken variants instead")
+	firstSeed := fs.Uint64("first-seed", 0, "the first seed")
+	names, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if *seeds < 1 {
+		return usageError("bad -seeds %d: want at least 1", *seeds)
+	}
+	shardI, shardN, err := parseShard(*shard)
+	if err != nil {
+		return err
+	}
+	strategies := env.Strategies()
+	if *strategy != "all" {
+		st, err := env.StrategyByName(*strategy)
+		if err != nil {
+			return usageError("%v", err)
+		}
+		strategies = []env.Strategy{st}
+	}
+	var only []env.Platform
+	if *platforms != "" {
+		for _, name := range strings.Split(*platforms, ",") {
+			p, err := env.PlatformByName(name)
+			if err != nil {
+				return usageError("%v", err)
+			}
+			only = append(only, p)
+		}
+	}
+	scs := testbed.All()
+	if len(names) > 0 {
+		scs = nil
+		for _, n := range names {
+			sc, _, err := testbed.Lookup(n)
+			if err != nil {
+				return usageError("%v", err)
+			}
+			scs = append(scs, sc)
+		}
+	}
+	jobs := planJobs(scs, only, strategies, *broken)
+	if len(jobs) == 0 {
+		return usageError("nothing to run: no scenario runs on the platforms asked for")
+	}
+
+	total := len(jobs) * ((*seeds - shardI + shardN - 1) / shardN)
+	done := 0
+	var stats []env.Stats
+	for _, j := range jobs {
+		x := env.Exploration{Strategy: j.strategy, Seeds: *seeds, FirstSeed: *firstSeed, Shard: shardI, Shards: shardN}
+		if progress {
+			base := done
+			x.Progress = func(n int) {
+				if n%50 == 0 {
+					fmt.Fprintf(stderr, "\r%-60s", fmt.Sprintf("%d/%d runs  %s on %s (%s)", base+n, total, j.sc.Name, j.platform.Name, j.strategy))
+				}
+			}
+		}
+		st, err := env.Explore(j.sc, j.platform, x)
+		if err != nil {
+			return err
+		}
+		done += st.Runs
+		stats = append(stats, st)
+	}
+	if progress {
+		fmt.Fprintf(stderr, "\r%-60s\r", "")
+	}
+	return report(stdout, stats, *broken)
+}
+
+// planJobs lists the explorations: each scenario (or broken variant) on
+// each of its platforms that is asked for, with each strategy.
+func planJobs(scs []env.Scenario, only []env.Platform, strategies []env.Strategy, broken bool) []job {
+	wanted := func(p env.Platform) bool {
+		if len(only) == 0 {
+			return true
+		}
+		for _, q := range only {
+			if q.Name == p.Name {
+				return true
+			}
+		}
+		return false
+	}
+	var jobs []job
+	for _, sc := range scs {
+		type target struct {
+			sc env.Scenario
+			p  env.Platform
+		}
+		var targets []target
+		if broken {
+			for _, b := range sc.Broken {
+				v, p := sc.Variant(b)
+				targets = append(targets, target{v, p})
+			}
+		} else {
+			for _, p := range sc.Platforms {
+				targets = append(targets, target{sc, p})
+			}
+		}
+		for _, t := range targets {
+			if !wanted(t.p) {
+				continue
+			}
+			for _, st := range strategies {
+				jobs = append(jobs, job{t.sc, t.p, st})
+			}
+		}
+	}
+	return jobs
+}
+
+// report prints the table and the failures; in broken mode a variant with
+// no failure is the problem.
+func report(stdout io.Writer, stats []env.Stats, broken bool) error {
+	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "SCENARIO\tPLATFORM\tSTRATEGY\tRUNS\tDISTINCT\tFAILURES\tTIME")
+	var runs, failures, missed int
+	for _, st := range stats {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%d\t%d\t%s\n", st.Scenario, st.Platform, st.Strategy, st.Runs, st.Distinct, st.Failures, st.Elapsed.Round(time.Millisecond))
+		runs += st.Runs
+		failures += st.Failures
+		if broken && st.Failures == 0 {
+			missed++
+		}
+	}
+	fmt.Fprintf(w, "total\t\t\t%d\t\t%d\t\n", runs, failures)
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	for _, st := range stats {
+		if st.First != nil {
+			label := "FAIL"
+			if broken {
+				label = "caught"
+			}
+			fmt.Fprintf(stdout, "\n%s %s on %s (%s): %d of %d runs failed, smallest seed %d\n  %s\n  %s\n",
+				label, st.Scenario, st.Platform, st.Strategy, st.Failures, st.Runs, st.First.Seed,
+				firstLine(st.First.Err.Error()), st.First.ReplayCommand())
+		}
+	}
+	switch {
+	case broken && missed > 0:
+		fmt.Fprintf(stdout, "\n%d broken explorations found no failure\n", missed)
+		return errFailed
+	case !broken && failures > 0:
+		return errFailed
+	}
+	return nil
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}

@@ -1,0 +1,120 @@
+package clientserver
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/tracebed/tracebed/opentracing"
+	"github.com/tracebed/tracebed/opentracing/ext"
+	"github.com/tracebed/tracebed/testbed/check"
+	"github.com/tracebed/tracebed/testbed/env"
+)
+
+// Message is what travels on the queue: the payload and the injected span
+// context.
+type Message struct {
+	Body    string
+	Headers opentracing.TextMapCarrier
+}
+
+// Client sends messages with the current span's context injected.
+type Client struct {
+	Tracer opentracing.Tracer
+	Queue  env.Queue
+}
+
+// Send starts the active span "send", injects its context into the message
+// and puts the message on the queue.
+func (c *Client) Send(body string) error {
+	sc := c.Tracer.StartActiveSpan("send", ext.SpanKindRPCClient, opentracing.Tag{Key: string(ext.Component), Value: "example-client"})
+	defer sc.Close()
+	msg := Message{Body: body, Headers: opentracing.TextMapCarrier{}}
+	if err := c.Tracer.Inject(sc.Span().Context(), opentracing.TextMap, msg.Headers); err != nil {
+		return fmt.Errorf("client: inject: %w", err)
+	}
+	c.Queue.Put(msg)
+	return nil
+}
+
+// Server takes messages off the queue and handles each in a span that is a
+// child of the extracted context.
+type Server struct {
+	Tracer opentracing.Tracer
+	Queue  env.Queue
+	// Extract is false only in the broken variant: the server then takes
+	// the active span as parent instead of the message's context.
+	SkipExtract bool
+}
+
+// Serve handles n messages.
+func (s *Server) Serve(n int) error {
+	for i := 0; i < n; i++ {
+		msg := s.Queue.Get().(Message)
+		opts := []opentracing.StartSpanOption{ext.SpanKindRPCServer, opentracing.Tag{Key: string(ext.Component), Value: "example-server"}}
+		if !s.SkipExtract {
+			parent, err := s.Tracer.Extract(opentracing.TextMap, msg.Headers)
+			if err != nil {
+				return fmt.Errorf("server: extract: %w", err)
+			}
+			opts = append(opts, opentracing.ChildOf(parent))
+		}
+		sc := s.Tracer.StartActiveSpan("receive", opts...)
+		sc.Span().LogKV("event", "received", "body", msg.Body)
+		sc.Close()
+	}
+	return nil
+}
+
+// run is the scenario: a server task and the client on the root task, each
+// in its own stack context (on the stackcontext platform, two sides that
+// shared one would close each other's scopes out of order).
+func run(e env.Env, skipExtract bool) error {
+	q := e.NewQueue(10)
+	tr := e.Tracer()
+	errc := e.NewFuture()
+	e.Go("server", func() {
+		e.StackContext(func() {
+			errc.Resolve((&Server{Tracer: tr, Queue: q, SkipExtract: skipExtract}).Serve(1))
+		})
+	})
+	var err error
+	e.StackContext(func() {
+		err = (&Client{Tracer: tr, Queue: q}).Send("hello")
+	})
+	if err != nil {
+		return err
+	}
+	if err, _ := errc.Get().(error); err != nil {
+		return err
+	}
+	return nil
+}
+
+func checkSpans(e env.Env) error {
+	spans := e.Tracer().FinishedSpans()
+	if err := check.Count(spans, 2); err != nil {
+		return err
+	}
+	client, err1 := check.OneByTag(spans, string(ext.SpanKind), ext.SpanKindRPCClientEnum)
+	server, err2 := check.OneByTag(spans, string(ext.SpanKind), ext.SpanKindRPCServerEnum)
+	if err := errors.Join(err1, err2); err != nil {
+		return err
+	}
+	return check.ChildOf(server, client)
+}
+
+// Scenario is the client/server scenario, registered in package testbed.
+var Scenario = env.Scenario{
+	Name:      "clientserver",
+	Summary:   "TextMap inject -> queue -> extract: the server span is a child of the client span",
+	Platforms: env.Platforms(),
+	Run:       func(e env.Env) error { return run(e, false) },
+	Check:     checkSpans,
+	Broken: []env.Broken{{
+		Name:     "noextract",
+		Summary:  "the server skips Extract and takes the active span as parent, under a scope manager shared by all tasks: right only when the client's span happens to be active",
+		Platform: env.Tasks,
+		Manager:  env.Leaky,
+		Run:      func(e env.Env) error { return run(e, true) },
+	}},
+}

@@ -1,0 +1,126 @@
+package env
+
+import (
+	"errors"
+	"fmt"
+)
+
+var (
+	// ErrUnknownPlatform is returned for a platform name that does not
+	// exist.
+	ErrUnknownPlatform = errors.New("env: unknown platform")
+	// ErrUnknownStrategy is returned for a strategy name that does not
+	// exist.
+	ErrUnknownStrategy = errors.New("env: unknown strategy")
+	// ErrPlatformNotSupported is returned when a scenario is run on a
+	// platform it does not list, or a sim-only platform on real goroutines.
+	ErrPlatformNotSupported = errors.New("env: platform not supported")
+	// ErrScopeLeft is wrapped when a task returns with a different scope
+	// active than it started with, or the root ends with a scope active.
+	ErrScopeLeft = errors.New("env: scope left active")
+)
+
+// Scenario is one concurrency pattern of the testbed, written once against
+// Env.
+type Scenario struct {
+	// Name is the scenario's package name (clientserver, latespan, ...).
+	Name string
+	// Summary says what the pattern is, in a line.
+	Summary string
+	// Platforms are the platforms where the pattern makes sense.
+	Platforms []Platform
+	// Run drives the pattern to its end (it waits for the work it
+	// started, as the original tests do) and returns an error for a wrong
+	// result that is not about spans (a wrong response).
+	Run func(e Env) error
+	// Check asserts on the spans once Run returned and every task ended.
+	// It gets the same Env (its Tracer and Platform).
+	Check func(e Env) error
+	// Broken are deliberately broken variants the exploration must catch.
+	Broken []Broken
+}
+
+// Broken is a deliberately wrong variant of a scenario: a wrong scope
+// manager, a forgotten restore, an active span read where it must not be.
+// The testbed asserts that exploring it under sim finds a failing
+// schedule, and that replaying the failure's seed reproduces it.
+type Broken struct {
+	// Name identifies the variant (scenario/name on the command line).
+	Name string
+	// Summary says what is wrong and what bug it causes.
+	Summary string
+	// Platform is the platform the variant runs on.
+	Platform Platform
+	// Manager, if set, replaces the platform's scope manager.
+	Manager ManagerFunc
+	// Run, if set, replaces the scenario's Run.
+	Run func(e Env) error
+}
+
+// SupportsPlatform reports whether p is one of the scenario's platforms.
+func (sc Scenario) SupportsPlatform(p Platform) bool {
+	for _, q := range sc.Platforms {
+		if q.Name == p.Name {
+			return true
+		}
+	}
+	return false
+}
+
+// BrokenByName returns the broken variant with the given name.
+func (sc Scenario) BrokenByName(name string) (Broken, error) {
+	for _, b := range sc.Broken {
+		if b.Name == name {
+			return b, nil
+		}
+	}
+	return Broken{}, fmt.Errorf("env: scenario %s has no broken variant %q", sc.Name, name)
+}
+
+// Variant applies a broken variant to the scenario: the result runs the
+// broken code on the broken platform.
+func (sc Scenario) Variant(b Broken) (Scenario, Platform) {
+	out := sc
+	out.Name = sc.Name + "/" + b.Name
+	if b.Run != nil {
+		out.Run = b.Run
+	}
+	p := b.Platform
+	if b.Manager != nil {
+		p.Manager = b.Manager
+	}
+	out.Platforms = []Platform{p}
+	out.Broken = nil
+	return out, p
+}
+
+// Failure is a failed run, with what it takes to replay it.
+type Failure struct {
+	Scenario string
+	Platform string
+	Strategy Strategy
+	// Seed is the seed of the run (sim runs only).
+	Seed uint64
+	// Schedule is the sim schedule that replays the run exactly.
+	Schedule string
+	// Err is what failed: a span check (errors.Is check.ErrCheck), a left
+	// scope (ErrScopeLeft), the scenario's own error, or a sim failure
+	// (*sim.Failure: panic, deadlock, livelock, leak).
+	Err error
+}
+
+// Error describes the failure and how to replay it.
+func (f *Failure) Error() string {
+	if f.Strategy == "" {
+		return fmt.Sprintf("%s on %s (real goroutines): %v", f.Scenario, f.Platform, f.Err)
+	}
+	return fmt.Sprintf("%s on %s, %s seed %d: %v\nreplay: %s", f.Scenario, f.Platform, f.Strategy, f.Seed, f.Err, f.ReplayCommand())
+}
+
+// Unwrap returns Err.
+func (f *Failure) Unwrap() error { return f.Err }
+
+// ReplayCommand is the tracebed command line that replays the failure.
+func (f *Failure) ReplayCommand() string {
+	return fmt.Sprintf("go run ./cmd/tracebed replay -scenario %s -platform %s -strategy %s -seed %d", f.Scenario, f.Platform, f.Strategy, f.Seed)
+}

@@ -1,0 +1,88 @@
+package env
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/tracebed/tracebed/mocktracer"
+	"github.com/tracebed/tracebed/scope"
+	"github.com/tracebed/tracebed/sim"
+)
+
+// simEnv runs a scenario on sim tasks.
+type simEnv struct {
+	s    *sim.Sim
+	p    Platform
+	tr   *mocktracer.MockTracer
+	all  *sim.WaitGroup // every task spawned through Go
+	left *leftScopes
+}
+
+var _ Env = (*simEnv)(nil)
+
+func newSimEnv(s *sim.Sim, p Platform, topts []mocktracer.Option) *simEnv {
+	opts := append([]mocktracer.Option{
+		mocktracer.WithScopeManager(p.Manager(s)),
+		mocktracer.WithClock(s.Now),
+	}, topts...)
+	return &simEnv{
+		s:    s,
+		p:    p,
+		tr:   mocktracer.New(opts...),
+		all:  sim.NewWaitGroup(s),
+		left: &leftScopes{},
+	}
+}
+
+func (e *simEnv) Platform() Platform              { return e.p }
+func (e *simEnv) Tracer() *mocktracer.MockTracer  { return e.tr }
+func (e *simEnv) Sleep(d time.Duration)           { e.s.Sleep(d) }
+func (e *simEnv) Now() time.Time                  { return e.s.Now() }
+func (e *simEnv) Yield()                          { e.s.Yield() }
+func (e *simEnv) NewMutex() sync.Locker           { return sim.NewMutex(e.s) }
+func (e *simEnv) NewWaitGroup() WaitGroup         { return sim.NewWaitGroup(e.s) }
+func (e *simEnv) Wait()                           { e.all.Wait() }
+func (e *simEnv) Logf(format string, args ...any) { e.s.Logf(format, args...) }
+func (e *simEnv) NewFuture() Future               { return simFuture{sim.NewFuture[any](e.s)} }
+func (e *simEnv) NewQueue(capacity int) Queue     { return newSimQueue(e.s, capacity) }
+func (e *simEnv) String() string                  { return fmt.Sprintf("sim env (%s)", e.p.Name) }
+
+func (e *simEnv) Go(name string, f func()) {
+	e.all.Add(1)
+	e.s.Go(name, func() {
+		defer e.all.Done()
+		guarded(e.p, e.tr, e.left, name, f)
+	})
+}
+
+func (e *simEnv) StackContext(f func()) {
+	if sc, ok := e.tr.ScopeManager().(*scope.StackContext); ok {
+		sc.Run(f)
+		return
+	}
+	f()
+}
+
+type simFuture struct{ f *sim.Future[any] }
+
+func (f simFuture) Resolve(v any) { f.f.Resolve(v) }
+func (f simFuture) Get() any      { return f.f.Get() }
+
+// unboundedQueueCap stands for "unbounded" on sim channels.
+const unboundedQueueCap = 1 << 16
+
+type simQueue struct{ c *sim.Chan[any] }
+
+func newSimQueue(s *sim.Sim, capacity int) simQueue {
+	if capacity <= 0 {
+		capacity = unboundedQueueCap
+	}
+	return simQueue{sim.NewChan[any](s, capacity)}
+}
+
+func (q simQueue) Put(v any) { q.c.Send(v) }
+func (q simQueue) Get() any {
+	v, _ := q.c.Recv()
+	return v
+}

@@ -1,0 +1,44 @@
+package env
+
+import (
+	"fmt"
+
+	"github.com/tracebed/tracebed/sim"
+)
+
+// Strategy names a sim strategy; with a seed it makes a sim.Strategy.
+type Strategy string
+
+// The strategies a scenario is explored with.
+const (
+	// Random picks uniformly among runnable tasks at each step.
+	Random Strategy = "random"
+	// PCT is probabilistic concurrency testing with depth PCTDepth.
+	PCT Strategy = "pct"
+)
+
+// PCTDepth is the bug depth PCT explorations target.
+const PCTDepth = 3
+
+// Strategies lists the strategies, in a fixed order.
+func Strategies() []Strategy { return []Strategy{Random, PCT} }
+
+// StrategyByName parses a strategy name.
+func StrategyByName(name string) (Strategy, error) {
+	for _, st := range Strategies() {
+		if string(st) == name {
+			return st, nil
+		}
+	}
+	return "", fmt.Errorf("%w %q (have random, pct)", ErrUnknownStrategy, name)
+}
+
+// sim returns the sim strategy for one seed.
+func (st Strategy) sim(seed uint64) sim.Strategy {
+	switch st {
+	case PCT:
+		return sim.PCT(seed, PCTDepth)
+	default:
+		return sim.Random(seed)
+	}
+}

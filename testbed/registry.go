@@ -1,0 +1,12 @@
+package testbed
+
+import (
+	"github.com/tracebed/tracebed/testbed/clientserver"
+	"github.com/tracebed/tracebed/testbed/env"
+)
+
+// scenarios lists every scenario package's Scenario, in the order the
+// packages were written; All sorts them by name.
+var scenarios = []env.Scenario{
+	clientserver.Scenario,
+}
