@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/tracebed/tracebed/sim"
 	"github.com/tracebed/tracebed/testbed"
 	"github.com/tracebed/tracebed/testbed/env"
 )
@@ -25,6 +26,11 @@ func cmdReplay(args []string, stdout io.Writer) error {
 	}
 	if *name == "" {
 		return usageError("replay needs -scenario")
+	}
+	if *schedule != "" {
+		if _, err := sim.DecodeSchedule(*schedule); err != nil {
+			return usageError("bad -schedule: %v", err)
+		}
 	}
 	sc, variantPlatform, err := testbed.Lookup(*name)
 	if err != nil {

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+)
+
+// Use go test -update to rewrite the golden files in testdata/.
+var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// call runs the command line and returns its exit status and output.
+func call(args ...string) (int, string, string) {
+	var stdout, stderr bytes.Buffer
+	code := run(args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test -update to create %s", path)
+	assert.Equal(t, string(want), got)
+}
+
+func TestBadUsage(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"no command", nil},
+		{"unknown command", []string{"frobnicate"}},
+		{"unknown scenario", []string{"run", "nosuchscenario"}},
+		{"bad seeds", []string{"run", "-seeds", "0"}},
+		{"seeds not a number", []string{"run", "-seeds", "many"}},
+		{"bad shard", []string{"run", "-shard", "3/2"}},
+		{"shard not i/n", []string{"run", "-shard", "x"}},
+		{"unknown platform", []string{"run", "-platform", "threads"}},
+		{"unknown strategy", []string{"run", "-strategy", "bfs"}},
+		{"unknown flag", []string{"run", "-frob"}},
+		{"list with args", []string{"list", "x"}},
+		{"replay without scenario", []string{"replay", "-seed", "1"}},
+		{"replay unknown scenario", []string{"replay", "-scenario", "nope"}},
+		{"replay bad seed", []string{"replay", "-scenario", "clientserver", "-seed", "-1"}},
+		{"replay unknown variant", []string{"replay", "-scenario", "clientserver/nope"}},
+		{"replay bad schedule", []string{"replay", "-scenario", "clientserver", "-schedule", "!!"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := call(tt.args...)
+			assert.Equal(t, 2, code, "exit status of %q", tt.args)
+			assert.Equal(t, 1, strings.Count(stderr, "\n"), "want one line on stderr, got %q", stderr)
+		})
+	}
+}
+
+func TestList(t *testing.T) {
+	code, out, _ := call("list")
+	require.Equal(t, 0, code)
+	for _, want := range []string{"clientserver", "clientserver/noextract", "goroutines", "stackcontext", "pct"} {
+		assert.Contains(t, out, want)
+	}
+}
+
+func TestRunPasses(t *testing.T) {
+	code, out, stderr := call("run", "-seeds", "20", "clientserver")
+	assert.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
+	assert.Contains(t, out, "SCENARIO")
+	assert.Regexp(t, `total\s+200\s+0`, out)
+}
+
+func TestRunShardsCoverTheSeeds(t *testing.T) {
+	total := 0
+	for _, shard := range []string{"0/3", "1/3", "2/3"} {
+		code, out, _ := call("run", "-seeds", "10", "-strategy", "random", "-platform", "tasks", "-shard", shard, "clientserver")
+		require.Equal(t, 0, code)
+		for _, line := range strings.Split(out, "\n") {
+			f := strings.Fields(line)
+			if len(f) >= 4 && f[0] == "clientserver" {
+				n := 0
+				for _, c := range f[3] {
+					n = n*10 + int(c-'0')
+				}
+				total += n
+			}
+		}
+	}
+	assert.Equal(t, 10, total, "the three shards together run every seed once")
+}
+
+func TestRunBrokenIsCaught(t *testing.T) {
+	code, out, _ := call("run", "-broken", "-seeds", "50", "clientserver")
+	assert.Equal(t, 0, code, out)
+	assert.Contains(t, out, "caught clientserver/noextract")
+	assert.Contains(t, out, "go run ./cmd/tracebed replay -scenario clientserver/noextract")
+}
+
+func TestReplayIsByteIdentical(t *testing.T) {
+	code1, out1, _ := call("replay", "-scenario", "clientserver", "-platform", "tasks", "-seed", "7")
+	code2, out2, _ := call("replay", "-scenario", "clientserver", "-platform", "tasks", "-seed", "7")
+	require.Equal(t, 0, code1)
+	require.Equal(t, 0, code2)
+	assert.Equal(t, out1, out2)
+	golden(t, "replay_clientserver_tasks_7", out1)
+}
+
+func TestReplayOfAFailureFails(t *testing.T) {
+	_, out, _ := call("run", "-broken", "-seeds", "50", "-strategy", "random", "clientserver")
+	i := strings.Index(out, "go run ./cmd/tracebed replay ")
+	require.GreaterOrEqual(t, i, 0, out)
+	line, _, _ := strings.Cut(out[i:], "\n")
+	args := strings.Fields(strings.TrimPrefix(line, "go run ./cmd/tracebed "))
+	code, replayed, _ := call(args...)
+	assert.Equal(t, 1, code, "replaying a failing seed must fail again")
+	assert.Contains(t, replayed, "FAIL:")
+
+	// And the schedule it prints replays it too.
+	j := strings.Index(replayed, "schedule: ")
+	require.GreaterOrEqual(t, j, 0)
+	schedule, _, _ := strings.Cut(replayed[j+len("schedule: "):], "\n")
+	code, again, _ := call("replay", "-scenario", "clientserver/noextract", "-schedule", schedule)
+	assert.Equal(t, 1, code, again)
+}
