@@ -11,10 +11,16 @@ import (
 	"github.com/tracebed/tracebed/opentracing"
 )
 
+// fatalHelper is the part of testing.TB and rapid.T the oracle needs.
+type fatalHelper interface {
+	Helper()
+	Fatalf(format string, args ...any)
+}
+
 // checkExtracted is the fuzz oracle: Extract either failed with a sentinel
 // error and a nil context, or gave a context that survives another
 // Inject/Extract unchanged.
-func checkExtracted(t *testing.T, tr *mocktracer.MockTracer, format opentracing.BuiltinFormat, sc opentracing.SpanContext, err error) {
+func checkExtracted(t fatalHelper, tr *mocktracer.MockTracer, format opentracing.BuiltinFormat, sc opentracing.SpanContext, err error) {
 	t.Helper()
 	if err != nil {
 		if sc != nil {
