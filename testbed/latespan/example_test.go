@@ -1,0 +1,25 @@
+package latespan_test
+
+import (
+	"fmt"
+
+	"github.com/tracebed/tracebed/testbed/env"
+	"github.com/tracebed/tracebed/testbed/latespan"
+)
+
+// Run the scenario once under sim, on the tasks platform, and print the
+// span tree: both tasks under the parent, which finishes last.
+func Example() {
+	out, err := env.RunSim(latespan.Scenario, env.Tasks, env.Config{Seed: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("failure:", out.Err)
+	fmt.Print(out.Tree)
+	// Output:
+	// failure: <nil>
+	// parent [trace 1 span 1] 0s..300ms
+	//   task1 [trace 1 span 2] 0s..100ms
+	//   task2 [trace 1 span 3] 0s..300ms
+}
