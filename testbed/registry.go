@@ -2,6 +2,7 @@ package testbed
 
 import (
 	"github.com/tracebed/tracebed/testbed/clientserver"
+	"github.com/tracebed/tracebed/testbed/commonrequest"
 	"github.com/tracebed/tracebed/testbed/env"
 )
 
@@ -9,4 +10,5 @@ import (
 // packages were written; All sorts them by name.
 var scenarios = []env.Scenario{
 	clientserver.Scenario,
+	commonrequest.Scenario,
 }
