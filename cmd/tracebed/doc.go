@@ -6,7 +6,7 @@
 // Usage:
 //
 //	tracebed list
-//	tracebed run [-seeds N] [-strategy random|pct|all] [-platform p,...] [-shard i/n] [-broken] [scenario ...]
+//	tracebed run [-seeds N] [-strategy random|pct|dfs|all] [-platform p,...] [-shard i/n] [-broken] [scenario ...]
 //	tracebed replay -scenario X -platform P [-strategy S] -seed N
 //	tracebed replay -scenario X -platform P -schedule S
 //
@@ -15,7 +15,7 @@
 //
 // run explores the named scenarios (all by default) on each of their
 // platforms (or those of -platform) with each strategy (or -strategy), N
-// seeds each, and prints a table: scenario, platform, strategy, runs,
+// seeds each (for dfs, at most N schedules within the preemption bound), and prints a table: scenario, platform, strategy, runs,
 // distinct schedules, failures, time. On a terminal a progress line is
 // updated as it goes. -shard i/n runs only the seeds whose index is i mod
 // n, so an exploration can be split across machines, each shard

@@ -39,5 +39,6 @@ func cmdList(args []string, stdout io.Writer) error {
 	fmt.Fprintln(w, "STRATEGY\tSUMMARY")
 	fmt.Fprintf(w, "random\tuniform choice among runnable tasks at each step\n")
 	fmt.Fprintf(w, "pct\tprobabilistic concurrency testing, depth %d\n", env.PCTDepth)
+	fmt.Fprintf(w, "dfs\tbounded exhaustive search, %d preemptions (-seeds caps the schedules)\n", env.DFSPreemptions)
 	return w.Flush()
 }

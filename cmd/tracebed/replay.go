@@ -15,7 +15,7 @@ func cmdReplay(args []string, stdout io.Writer) error {
 	fs.SetOutput(io.Discard)
 	name := fs.String("scenario", "", "scenario, or scenario/variant for a broken variant")
 	platform := fs.String("platform", "", "platform (default: the variant's, or the scenario's first)")
-	strategy := fs.String("strategy", "random", "random or pct")
+	strategy := fs.String("strategy", "random", "random or pct (a dfs run replays with -schedule)")
 	seed := fs.Uint64("seed", 0, "seed of the run")
 	schedule := fs.String("schedule", "", "a recorded schedule to replay instead of a seed")
 	if err := fs.Parse(args); err != nil {
@@ -39,6 +39,9 @@ func cmdReplay(args []string, stdout io.Writer) error {
 	st, err := env.StrategyByName(*strategy)
 	if err != nil {
 		return usageError("%v", err)
+	}
+	if st == env.DFS && *schedule == "" {
+		return usageError("a dfs run has no seed: replay it with -schedule")
 	}
 	var p env.Platform
 	switch {

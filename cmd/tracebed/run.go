@@ -61,7 +61,7 @@ func cmdRun(args []string, stdout, stderr io.Writer, progress bool) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	seeds := fs.Int("seeds", defaultSeeds, "seeds per scenario, platform and strategy")
-	strategy := fs.String("strategy", "all", "random, pct or all")
+	strategy := fs.String("strategy", "all", "random, pct, dfs or all")
 	platforms := fs.String("platform", "", "comma-separated platforms (default: each scenario's own)")
 	shard := fs.String("shard", "0/1", "run the seeds i mod n (i/n)")
 	broken := fs.Bool("broken", false, "explore the deliberately broken variants instead")
@@ -77,7 +77,7 @@ func cmdRun(args []string, stdout, stderr io.Writer, progress bool) error {
 	if err != nil {
 		return err
 	}
-	strategies := env.Strategies()
+	strategies := env.AllStrategies()
 	if *strategy != "all" {
 		st, err := env.StrategyByName(*strategy)
 		if err != nil {
@@ -204,8 +204,12 @@ func report(stdout io.Writer, stats []env.Stats, broken bool) error {
 			if broken {
 				label = "caught"
 			}
-			fmt.Fprintf(stdout, "\n%s %s on %s (%s): %d of %d runs failed, smallest seed %d\n  %s\n  %s\n",
-				label, st.Scenario, st.Platform, st.Strategy, st.Failures, st.Runs, st.First.Seed,
+			which := fmt.Sprintf("smallest seed %d", st.First.Seed)
+			if st.Strategy == env.DFS {
+				which = "first failing schedule " + st.First.Schedule
+			}
+			fmt.Fprintf(stdout, "\n%s %s on %s (%s): %d of %d runs failed, %s\n  %s\n  %s\n",
+				label, st.Scenario, st.Platform, st.Strategy, st.Failures, st.Runs, which,
 				firstLine(st.First.Err.Error()), st.First.ReplayCommand())
 		}
 	}

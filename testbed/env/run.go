@@ -172,6 +172,9 @@ func Explore(sc Scenario, p Platform, x Exploration) (Stats, error) {
 	if x.Shard < 0 || x.Shard >= x.Shards {
 		return Stats{}, fmt.Errorf("env: shard %d out of range 0..%d", x.Shard, x.Shards-1)
 	}
+	if x.Strategy == DFS {
+		return exploreDFS(sc, p, x)
+	}
 	var seeds []uint64
 	for i := 0; i < x.Seeds; i++ {
 		if i%x.Shards == x.Shard {
@@ -231,6 +234,50 @@ func Explore(sc Scenario, p Platform, x Exploration) (Stats, error) {
 	if len(failures) > 0 {
 		sort.Slice(failures, func(i, j int) bool { return failures[i].Seed < failures[j].Seed })
 		st.First = failures[0]
+	}
+	return st, nil
+}
+
+// checkFailed carries a failed check out of a DFS run, as a panic value
+// that sim reports with the schedule.
+type checkFailed struct{ err error }
+
+// exploreDFS runs every schedule within the preemption bound (at most
+// x.Seeds of them), through sim's DFS explorer. Only shard 0 runs: the
+// search is one sequence.
+func exploreDFS(sc Scenario, p Platform, x Exploration) (Stats, error) {
+	p, err := platformFor(sc, p, x.Config)
+	if err != nil {
+		return Stats{}, err
+	}
+	st := Stats{Scenario: sc.Name, Platform: p.Name, Strategy: DFS}
+	if x.Shard != 0 {
+		return st, nil
+	}
+	start := time.Now()
+	root := func(s *sim.Sim) {
+		e := newSimEnv(s, p, x.TracerOptions)
+		runErr := sc.Run(e)
+		e.Wait()
+		if err := finalChecks(sc, e, runErr, e.left); err != nil {
+			panic(checkFailed{err})
+		}
+	}
+	opts := []sim.ExploreOption{sim.WithStrategySpec(sim.DFS(DFSPreemptions)), sim.WithMaxRuns(x.Seeds), sim.WithWorkers(1)}
+	if x.MaxSteps > 0 {
+		opts = append(opts, sim.WithRunOptions(sim.WithMaxSteps(x.MaxSteps)))
+	}
+	if x.Progress != nil {
+		opts = append(opts, sim.WithProgress(func(done, _ int) { x.Progress(done) }))
+	}
+	res := sim.Explore(root, opts...)
+	st.Runs, st.Distinct, st.Failures, st.Elapsed = res.Runs, res.Distinct, res.Failures, time.Since(start)
+	if f := res.Failure; f != nil {
+		var fail error = f
+		if cf, ok := f.Value.(checkFailed); ok {
+			fail = cf.err
+		}
+		st.First = &Failure{Scenario: sc.Name, Platform: p.Name, Strategy: DFS, Schedule: f.Schedule, Err: fail}
 	}
 	return st, nil
 }

@@ -114,6 +114,9 @@ func (f *Failure) Error() string {
 	if f.Strategy == "" {
 		return fmt.Sprintf("%s on %s (real goroutines): %v", f.Scenario, f.Platform, f.Err)
 	}
+	if f.Strategy == DFS {
+		return fmt.Sprintf("%s on %s, dfs schedule %s: %v\nreplay: %s", f.Scenario, f.Platform, f.Schedule, f.Err, f.ReplayCommand())
+	}
 	return fmt.Sprintf("%s on %s, %s seed %d: %v\nreplay: %s", f.Scenario, f.Platform, f.Strategy, f.Seed, f.Err, f.ReplayCommand())
 }
 
@@ -122,5 +125,8 @@ func (f *Failure) Unwrap() error { return f.Err }
 
 // ReplayCommand is the tracebed command line that replays the failure.
 func (f *Failure) ReplayCommand() string {
+	if f.Strategy == DFS {
+		return fmt.Sprintf("go run ./cmd/tracebed replay -scenario %s -platform %s -schedule %s", f.Scenario, f.Platform, f.Schedule)
+	}
 	return fmt.Sprintf("go run ./cmd/tracebed replay -scenario %s -platform %s -strategy %s -seed %d", f.Scenario, f.Platform, f.Strategy, f.Seed)
 }

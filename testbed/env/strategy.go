@@ -15,22 +15,33 @@ const (
 	Random Strategy = "random"
 	// PCT is probabilistic concurrency testing with depth PCTDepth.
 	PCT Strategy = "pct"
+	// DFS is bounded exhaustive search with DFSPreemptions preemptions:
+	// the "seeds" budget caps the number of schedules, and a failure is
+	// replayed from its schedule (a DFS run has no seed).
+	DFS Strategy = "dfs"
 )
+
+// DFSPreemptions is the preemption bound of DFS explorations.
+const DFSPreemptions = 2
 
 // PCTDepth is the bug depth PCT explorations target.
 const PCTDepth = 3
 
 // Strategies lists the strategies, in a fixed order.
+// DFS is not among them: it is exhaustive, so it runs only when asked for.
 func Strategies() []Strategy { return []Strategy{Random, PCT} }
+
+// AllStrategies lists every strategy, DFS included.
+func AllStrategies() []Strategy { return []Strategy{Random, PCT, DFS} }
 
 // StrategyByName parses a strategy name.
 func StrategyByName(name string) (Strategy, error) {
-	for _, st := range Strategies() {
+	for _, st := range AllStrategies() {
 		if string(st) == name {
 			return st, nil
 		}
 	}
-	return "", fmt.Errorf("%w %q (have random, pct)", ErrUnknownStrategy, name)
+	return "", fmt.Errorf("%w %q (have random, pct, dfs)", ErrUnknownStrategy, name)
 }
 
 // sim returns the sim strategy for one seed.
