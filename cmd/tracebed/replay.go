@@ -61,18 +61,9 @@ func cmdReplay(args []string, stdout io.Writer) error {
 	if err != nil {
 		return usageError("%v", err)
 	}
-	if *schedule != "" {
-		fmt.Fprintf(stdout, "%s on %s, schedule %s\n\n", sc.Name, p.Name, *schedule)
-	} else {
-		fmt.Fprintf(stdout, "%s on %s, %s seed %d\n\n", sc.Name, p.Name, st, *seed)
-	}
-	fmt.Fprintf(stdout, "timeline:\n%s\n", out.Timeline)
-	fmt.Fprintf(stdout, "spans:\n%s\n", out.Tree)
-	fmt.Fprintf(stdout, "schedule: %s\n", out.Schedule)
+	fmt.Fprint(stdout, out.Report(sc.Name, p.Name, env.Config{Strategy: st, Seed: *seed, Schedule: *schedule}))
 	if out.Err != nil {
-		fmt.Fprintf(stdout, "FAIL: %v\n", out.Err)
 		return errFailed
 	}
-	fmt.Fprintln(stdout, "ok")
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"hash/fnv"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -101,6 +102,27 @@ func RunSim(sc Scenario, p Platform, cfg Config) (Outcome, error) {
 		out.Err = &Failure{Scenario: sc.Name, Platform: p.Name, Strategy: cfg.Strategy, Seed: cfg.Seed, Schedule: out.Schedule, Err: fail}
 	}
 	return out, nil
+}
+
+// Report renders a sim run as `tracebed replay` prints it: a header, the
+// timeline, the span tree, the schedule and the outcome. For a seeded run
+// it is byte-identical every time.
+func (out Outcome) Report(scenario, platform string, cfg Config) string {
+	var b strings.Builder
+	if cfg.Schedule != "" {
+		fmt.Fprintf(&b, "%s on %s, schedule %s\n\n", scenario, platform, cfg.Schedule)
+	} else {
+		fmt.Fprintf(&b, "%s on %s, %s seed %d\n\n", scenario, platform, cfg.Strategy, cfg.Seed)
+	}
+	fmt.Fprintf(&b, "timeline:\n%s\n", out.Timeline)
+	fmt.Fprintf(&b, "spans:\n%s\n", out.Tree)
+	fmt.Fprintf(&b, "schedule: %s\n", out.Schedule)
+	if out.Err != nil {
+		fmt.Fprintf(&b, "FAIL: %v\n", out.Err)
+	} else {
+		b.WriteString("ok\n")
+	}
+	return b.String()
 }
 
 // RunReal runs the scenario once on real goroutines.
