@@ -64,6 +64,12 @@ func (c MockSpanContext) clone() MockSpanContext {
 
 // MockSpan is the Span of a MockTracer. Its accessors are safe for
 // concurrent use and return copies.
+//
+// After Finish, every setter and log call (SetOperationName, SetTag,
+// SetBaggageItem, LogKV, LogFields, LogFieldsAt and the deprecated log
+// methods) is recorded as opentracing.MisuseMutateAfterFinish and
+// ignored, and another Finish as opentracing.MisuseFinishTwice: the span
+// stays as it was when it first finished.
 type MockSpan struct {
 	tracer   *MockTracer
 	refs     []opentracing.SpanReference // never changed after start
