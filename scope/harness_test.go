@@ -26,3 +26,29 @@ func TestBoundContext_Harness(t *testing.T) {
 		}),
 	)
 }
+
+// Under sim every task runs on a goroutine of its own, so the
+// goroutine-local manager isolates sim tasks too.
+func TestGoroutineLocal_HarnessSimTasks(t *testing.T) {
+	scopetest.Run(t, func(scopetest.Env) opentracing.ScopeManager {
+		return scope.NewGoroutineLocal()
+	}, scopetest.Propagation(scopetest.None), scopetest.Platform(scopetest.SimTasks))
+}
+
+func TestTaskLocal_Harness(t *testing.T) {
+	scopetest.Run(t, func(env scopetest.Env) opentracing.ScopeManager {
+		return scope.NewTaskLocal(env.Sim())
+	}, scopetest.Propagation(scopetest.None), scopetest.Platform(scopetest.SimTasks))
+}
+
+func TestInheriting_Harness(t *testing.T) {
+	scopetest.Run(t, func(env scopetest.Env) opentracing.ScopeManager {
+		return scope.NewInheriting(env.Sim())
+	}, scopetest.Propagation(scopetest.Copy), scopetest.Platform(scopetest.SimTasks))
+}
+
+func TestStackContext_Harness(t *testing.T) {
+	scopetest.Run(t, func(env scopetest.Env) opentracing.ScopeManager {
+		return scope.NewStackContext(env.Sim())
+	}, scopetest.Propagation(scopetest.Shared), scopetest.Platform(scopetest.SimTasks))
+}

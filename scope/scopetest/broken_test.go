@@ -24,6 +24,7 @@ const (
 	noRestore       // Close leaves nothing active instead of the previous scope
 	leaky           // one stack for every goroutine
 	finishTwice     // Close finishes the span twice
+	panics          // a second Close panics
 )
 
 // brokenManager is a goroutine-local manager with one deliberate bug (or
@@ -94,6 +95,9 @@ func (s *brokenScope) Close() {
 		}
 	}
 	m.mu.Unlock()
+	if misuse == opentracing.MisuseCloseTwice && m.bug == panics {
+		panic("closed twice")
+	}
 	if misuse != 0 {
 		opentracing.ReportMisuse(s.span, opentracing.Misuse{Kind: misuse})
 		return
@@ -149,13 +153,21 @@ func (f *fakeT) Failed() bool {
 	return f.failed
 }
 
-// run runs the harness on a fresh fakeT and returns it.
-func run(newManager func() opentracing.ScopeManager, opts ...scopetest.Option) *fakeT {
+// run runs the harness on a fresh fakeT and returns it. rapid writes a
+// fail file under ./testdata and replays the fail files it finds there for
+// the test's name: each run gets an empty directory of its own.
+func run(t *testing.T, newManager func() opentracing.ScopeManager, opts ...scopetest.Option) *fakeT {
+	return runEnv(t, func(scopetest.Env) opentracing.ScopeManager { return newManager() }, opts...)
+}
+
+// runEnv is run for constructors that need the Env.
+func runEnv(t *testing.T, newManager func(scopetest.Env) opentracing.ScopeManager, opts ...scopetest.Option) *fakeT {
+	t.Chdir(t.TempDir())
 	ft := &fakeT{}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		scopetest.Run(ft, func(scopetest.Env) opentracing.ScopeManager { return newManager() }, opts...)
+		scopetest.Run(ft, newManager, opts...)
 	}()
 	<-done
 	return ft
@@ -181,28 +193,29 @@ func (f *fakeT) steps() []string {
 const maxShrunkSteps = 6
 
 func TestRun_BrokenManagers(t *testing.T) {
-	// rapid writes a fail file under ./testdata: keep it out of the tree.
-	t.Chdir(t.TempDir())
 	tests := []struct {
 		name      string
 		give      bug
 		wantError string
 	}{
-		{name: "no restore", give: noRestore, wantError: "Active()"},
-		{name: "leaks across goroutines", give: leaky, wantError: "Active()"},
+		{name: "no restore", give: noRestore, wantError: "Active() = nil, want scope"},
+		{name: "leaks across goroutines", give: leaky, wantError: "Active() = scope of span"},
 		{name: "finishes twice", give: finishTwice, wantError: "finished 2 times, want 1"},
+		{name: "panics", give: panics, wantError: "closed twice"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			ft := run(func() opentracing.ScopeManager { return newBroken(tt.give) },
-				scopetest.SkipExamples(), scopetest.Checks(100))
-			require.True(t, ft.Failed(), "the harness passed a manager with bug %q", tt.name)
-			assert.Contains(t, strings.Join(ft.errors, "\n"), tt.wantError)
-			steps := ft.steps()
-			assert.NotEmpty(t, steps, "no shrunk sequence printed")
-			assert.LessOrEqual(t, len(steps), maxShrunkSteps, "shrunk sequence too long:\n%s", strings.Join(steps, "\n"))
-			t.Logf("errors:\n%s\nshrunk sequence:\n%s", strings.Join(ft.errors, "\n"), strings.Join(steps, "\n"))
-		})
+	for _, platform := range []scopetest.TaskKind{scopetest.Goroutines, scopetest.SimTasks} {
+		for _, tt := range tests {
+			t.Run(platform.String()+"/"+tt.name, func(t *testing.T) {
+				ft := run(t, func() opentracing.ScopeManager { return newBroken(tt.give) },
+					scopetest.Platform(platform), scopetest.SkipExamples(), scopetest.Checks(100))
+				require.True(t, ft.Failed(), "the harness passed a manager with bug %q", tt.name)
+				assert.Contains(t, strings.Join(ft.errors, "\n"), tt.wantError)
+				steps := ft.steps()
+				assert.NotEmpty(t, steps, "no shrunk sequence printed; errors: %v", ft.errors)
+				assert.LessOrEqual(t, len(steps), maxShrunkSteps, "shrunk sequence too long:\n%s", strings.Join(steps, "\n"))
+				t.Logf("errors:\n%s\nshrunk sequence:\n%s", strings.Join(ft.errors, "\n"), strings.Join(steps, "\n"))
+			})
+		}
 	}
 }
 
@@ -214,10 +227,11 @@ func TestRun_BrokenManagersFailExamples(t *testing.T) {
 		{name: "no restore", give: noRestore},
 		{name: "leaks across goroutines", give: leaky},
 		{name: "finishes twice", give: finishTwice},
+		{name: "panics", give: panics},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ft := run(func() opentracing.ScopeManager { return newBroken(tt.give) }, scopetest.Checks(1))
+			ft := run(t, func() opentracing.ScopeManager { return newBroken(tt.give) }, scopetest.Checks(1))
 			require.True(t, ft.Failed())
 			assert.Contains(t, strings.Join(ft.errors, "\n"), "scope_check ")
 		})
@@ -225,6 +239,6 @@ func TestRun_BrokenManagersFailExamples(t *testing.T) {
 }
 
 func TestRun_CorrectManagerPasses(t *testing.T) {
-	ft := run(func() opentracing.ScopeManager { return newBroken(noBug) }, scopetest.Checks(200))
+	ft := run(t, func() opentracing.ScopeManager { return newBroken(noBug) }, scopetest.Checks(200))
 	assert.False(t, ft.Failed(), "errors: %v", ft.errors)
 }

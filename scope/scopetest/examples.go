@@ -102,22 +102,33 @@ func runExamples(t rapid.TB, c *config, newManager func(Env) opentracing.ScopeMa
 		if ex.external && c.platform != Goroutines {
 			continue
 		}
-		e := &exampleEnv{t: t, name: ex.name, c: c, r: newRunner(c)}
-		e.in(func() { e.mgr = newManager(e.r.env()) })
+		runExample(t, c, ex, newManager)
+	}
+}
+
+// runExample runs one example on a fresh platform; a panic (of the manager,
+// in a task) fails the example.
+func runExample(t rapid.TB, c *config, ex example, newManager func(Env) opentracing.ScopeManager) {
+	t.Helper()
+	defer func() {
+		if p := recover(); p != nil {
+			t.Errorf("scope_check %s: panic: %v", ex.name, p)
+		}
+	}()
+	withRunner(c, t.Failed, func(r runner) {
+		e := &exampleEnv{t: t, name: ex.name, c: c, r: r}
+		e.in(func() { e.mgr = newManager(r.env()) })
 		if e.mgr == nil {
-			e.r.stop()
-			t.Fatalf("scopetest: newManager returned nil")
+			e.errorf("newManager returned nil")
+			return
 		}
 		e.tr = newTracer(e.mgr)
-		func() {
-			defer e.r.stop()
-			if ex.external || ex.driver {
-				ex.run(e)
-			} else {
-				e.in(func() { ex.run(e) })
-			}
-		}()
-	}
+		if ex.external || ex.driver {
+			ex.run(e)
+		} else {
+			e.in(func() { ex.run(e) })
+		}
+	})
 }
 
 func checkMissingActive(e *exampleEnv) {

@@ -78,12 +78,11 @@ func (t *taskModel) active() *scopeRec {
 	return t.base
 }
 
-func newMachine(rt *rapid.T, c *config, newManager func(Env) opentracing.ScopeManager) *machine {
-	m := &machine{c: c, r: newRunner(c)}
+func newMachine(rt *rapid.T, c *config, r runner, newManager func(Env) opentracing.ScopeManager) *machine {
+	m := &machine{c: c, r: r}
 	root := &taskModel{w: m.r.root(), stack: &stackModel{}}
 	root.w.do(func() { root.mgr = newManager(m.r.env()) })
 	if root.mgr == nil {
-		m.r.stop()
 		rt.Fatalf("newManager returned nil")
 	}
 	m.tr = newTracer(root.mgr)
@@ -91,8 +90,6 @@ func newMachine(rt *rapid.T, c *config, newManager func(Env) opentracing.ScopeMa
 	m.cur = root
 	return m
 }
-
-func (m *machine) stop() { m.r.stop() }
 
 func (m *machine) actions() map[string]func(*rapid.T) {
 	a := map[string]func(*rapid.T){
@@ -117,14 +114,15 @@ func (m *machine) logf(t *rapid.T, format string, args ...any) {
 
 // newSpan starts a span in task and checks its implicit parent.
 func (m *machine) newSpan(t *rapid.T, task *taskModel) *spanRec {
-	var s *span
-	task.w.do(func() { s = m.tr.start(fmt.Sprintf("op%d", len(m.spans)+1), task.mgr) })
-	rec := &spanRec{s: s}
-	m.spans = append(m.spans, rec)
 	wantParent := 0
 	if a := task.active(); a != nil {
 		wantParent = a.span.s.id
 	}
+	m.logf(t, "start span %d (the model's parent: %d)", len(m.spans)+1, wantParent)
+	var s *span
+	task.w.do(func() { s = m.tr.start(fmt.Sprintf("op%d", len(m.spans)+1), task.mgr) })
+	rec := &spanRec{s: s}
+	m.spans = append(m.spans, rec)
 	if s.parent != wantParent {
 		t.Fatalf("task %d: new span %d has implicit parent %d, want %d (the active span by the model)",
 			task.id, s.id, s.parent, wantParent)
@@ -133,8 +131,7 @@ func (m *machine) newSpan(t *rapid.T, task *taskModel) *spanRec {
 }
 
 func (m *machine) startChild(t *rapid.T) {
-	rec := m.newSpan(t, m.cur)
-	m.logf(t, "start span %d (parent %d)", rec.s.id, rec.s.parent)
+	m.newSpan(t, m.cur)
 }
 
 func (m *machine) activate(t *rapid.T) {
@@ -147,19 +144,18 @@ func (m *machine) activate(t *rapid.T) {
 	} else {
 		sp = m.spans[i]
 	}
-	var sc opentracing.Scope
-	task.w.do(func() { sc = task.mgr.Activate(sp.s, finishOnClose) })
-	if sc == nil {
-		t.Fatalf("task %d: Activate(span %d) returned nil", task.id, sp.s.id)
-	}
 	rec := &scopeRec{
-		id: len(m.scopes) + 1, scope: sc, span: sp, finishOnClose: finishOnClose,
+		id: len(m.scopes) + 1, span: sp, finishOnClose: finishOnClose,
 		owner: task, stack: task.stack,
+	}
+	m.logf(t, "activate(span %d, finishOnClose=%v) = scope %d", sp.s.id, finishOnClose, rec.id)
+	task.w.do(func() { rec.scope = task.mgr.Activate(sp.s, finishOnClose) })
+	if rec.scope == nil {
+		t.Fatalf("task %d: Activate(span %d) returned nil", task.id, sp.s.id)
 	}
 	m.scopes = append(m.scopes, rec)
 	task.scopes = append(task.scopes, rec)
 	task.stack.open = append(task.stack.open, rec)
-	m.logf(t, "activate(span %d, finishOnClose=%v) = scope %d", sp.s.id, finishOnClose, rec.id)
 }
 
 // close closes one of the current task's own scopes: the newest open one
@@ -223,15 +219,15 @@ func (m *machine) closeFrom(t *rapid.T, task *taskModel, rec *scopeRec) {
 			rec.span.finishes++
 		}
 	}
-	task.w.do(rec.scope.Close)
-	if misuse != 0 && m.c.misuse {
-		m.want = append(m.want, misuse)
-	}
 	if misuse != 0 {
 		m.logf(t, "close scope %d of task %d: misuse %v, no effect", rec.id, rec.owner.id, misuse)
 	} else {
 		m.logf(t, "close scope %d of task %d: now active %v", rec.id, rec.owner.id, task.active())
 	}
+	if misuse != 0 && m.c.misuse {
+		m.want = append(m.want, misuse)
+	}
+	task.w.do(rec.scope.Close)
 }
 
 func (m *machine) spawn(t *rapid.T) {
@@ -240,10 +236,6 @@ func (m *machine) spawn(t *rapid.T) {
 	}
 	parent := m.cur
 	child := &taskModel{id: len(m.tasks), mgr: parent.mgr}
-	if f := m.c.spawnManager; f != nil {
-		parent.w.do(func() { child.mgr = f(parent.mgr) })
-	}
-	child.w = m.r.spawn(parent.w)
 	switch m.c.rule {
 	case Shared:
 		child.stack = parent.stack
@@ -253,16 +245,21 @@ func (m *machine) spawn(t *rapid.T) {
 	default:
 		child.stack = &stackModel{}
 	}
-	m.tasks = append(m.tasks, child)
 	m.logf(t, "spawn task %d (starts with %v active)", child.id, child.active())
+	if f := m.c.spawnManager; f != nil {
+		parent.w.do(func() { child.mgr = f(parent.mgr) })
+	}
+	child.w = m.r.spawn(parent.w)
+	m.tasks = append(m.tasks, child)
 }
 
 func (m *machine) switchTask(t *rapid.T) {
 	if len(m.tasks) < 2 {
 		t.Skip("one task")
 	}
-	m.cur = rapid.SampledFrom(m.tasks).Draw(t, "task")
-	m.logf(t, "switch to task %d", m.cur.id)
+	next := rapid.SampledFrom(m.tasks).Draw(t, "task")
+	m.logf(t, "switch to task %d", next.id)
+	m.cur = next
 }
 
 func (m *machine) finishSpan(t *rapid.T) {
@@ -276,19 +273,23 @@ func (m *machine) finishSpan(t *rapid.T) {
 		t.Skip("no unfinished span")
 	}
 	sp := rapid.SampledFrom(open).Draw(t, "finishSpan")
-	m.cur.w.do(sp.s.Finish)
-	sp.finishes++
 	m.logf(t, "finish span %d", sp.s.id)
+	sp.finishes++
+	m.cur.w.do(sp.s.Finish)
 }
 
 // check compares the manager with the model: the active scope of every task,
 // every span's finish count, the misuse reported.
 func (m *machine) check(t *rapid.T) {
-	for _, task := range m.tasks {
-		var got opentracing.Scope
-		task.w.do(func() { got = task.mgr.Active() })
+	got := make([]opentracing.Scope, len(m.tasks))
+	steps := make([]step, len(m.tasks))
+	for i, task := range m.tasks {
+		steps[i] = step{task.w, func() { got[i] = task.mgr.Active() }}
+	}
+	m.r.each(steps)
+	for i, task := range m.tasks {
 		want := task.active()
-		if msg := compareActive(got, want); msg != "" {
+		if msg := compareActive(got[i], want); msg != "" {
 			t.Fatalf("task %d: Active() %s (propagation %v)", task.id, msg, m.c.rule)
 		}
 	}

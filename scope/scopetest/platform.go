@@ -2,7 +2,9 @@ package scopetest
 
 import (
 	"fmt"
-	"runtime/debug"
+	"reflect"
+	"runtime"
+	"strings"
 	"sync"
 )
 
@@ -14,42 +16,119 @@ type worker interface {
 	do(f func())
 }
 
-// runner owns the workers of one run of a platform.
+// runner is one run of a platform. Its methods are called from the body
+// given to withRunner, never from the tasks.
 type runner interface {
 	env() Env
 	// root returns the first task.
 	root() worker
 	// spawn starts a child of parent, from inside parent.
 	spawn(parent worker) worker
-	// stop ends every task and waits for them.
-	stop()
+	// each runs the steps one after the other, each in its task.
+	each(steps []step)
 }
+
+// step is a function to run in a task.
+type step struct {
+	w worker
+	f func()
+}
+
+// withRunner runs body with a fresh run of the platform: under Goroutines
+// on the calling goroutine, under SimTasks as the root task of one sim.Run
+// (so that the whole body, rapid's draws included, runs inside the
+// simulation and hands steps to tasks without leaving it: no hop between
+// goroutines per step). Every task has ended when withRunner returns.
+//
+// A panic in body (rapid's failures and skips are panics) reaches the
+// caller. Under SimTasks it is raised again after the run, so its stack is
+// lost; rapid's shrinker tells failures apart by their traceback, so
+// repanic raises it from one of three call sites, one per kind of panic:
+// a test failure, rapid's invalid data (a skip or an exhausted input), and
+// anything else. Without that, the shrinker would take an exhausted input
+// for the failure it is shrinking.
+func withRunner(c *config, failed func() bool, body func(r runner)) {
+	switch c.platform {
+	case SimTasks:
+		if p, panicked := runSim(c.seed, body); panicked {
+			repanic(p, failed)
+		}
+	default:
+		r := newGoRunner()
+		defer r.stop()
+		body(r)
+	}
+}
+
+func repanic(p any, failed func() bool) {
+	switch {
+	case failed():
+		panicFailure(p)
+	case reflect.TypeOf(p).String() == "rapid.invalidData":
+		panicInvalidData(p)
+	default:
+		panicOther(p)
+	}
+}
+
+func panicFailure(p any)     { panic(p) }
+func panicInvalidData(p any) { panic(p) }
+func panicOther(p any)       { panic(p) }
 
 // taskPanic carries a panic out of a task.
 type taskPanic struct {
-	value any
-	stack []byte
+	value  any
+	frames string // where it panicked: no goroutine ids or addresses, so that
+	// the same failure prints the same text (rapid compares them)
 }
 
 func (p *taskPanic) String() string {
-	return fmt.Sprintf("panic in task: %v\n%s", p.value, p.stack)
+	return fmt.Sprintf("panic in a task: %v\n%s", p.value, p.frames)
 }
 
 // call runs f and returns its panic, if any.
 func call(f func()) (p *taskPanic) {
 	defer func() {
 		if v := recover(); v != nil {
-			p = &taskPanic{value: v, stack: debug.Stack()}
+			p = &taskPanic{value: v, frames: panicFrames()}
 		}
 	}()
 	f()
 	return nil
 }
 
+// panicFrames lists the frames between the panic and call, as
+// "function\n\tfile:line" lines.
+func panicFrames() string {
+	pcs := make([]uintptr, 32)
+	pcs = pcs[:runtime.Callers(3, pcs)]
+	frames := runtime.CallersFrames(pcs)
+	var b strings.Builder
+	for {
+		f, more := frames.Next()
+		if strings.HasSuffix(f.Function, "scopetest.call") {
+			break
+		}
+		if !strings.HasPrefix(f.Function, "runtime.") {
+			fmt.Fprintf(&b, "%s\n\t%s:%d\n", f.Function, f.File, f.Line)
+		}
+		if !more {
+			break
+		}
+	}
+	return b.String()
+}
+
+func (r *goRunner) each(steps []step) {
+	for _, st := range steps {
+		st.w.do(st.f)
+	}
+}
+
 // goRunner runs tasks as goroutines.
 type goRunner struct {
 	wg      sync.WaitGroup
-	workers []*goWorker // touched only by the goroutine driving the run
+	workers []*goWorker // touched only by the body (and the task spawning, while the body waits)
 	first   *goWorker
 }
 

@@ -52,6 +52,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/tracebed/tracebed/opentracing"
+	"github.com/tracebed/tracebed/sim"
 )
 
 // Rule is a propagation rule: what a spawned task starts with.
@@ -111,10 +112,15 @@ func (k TaskKind) String() string {
 // Env is what a manager constructor may need from the platform.
 type Env struct {
 	platform TaskKind
+	sim      *sim.Sim
 }
 
 // Platform returns the kind of tasks the manager will be used from.
 func (e Env) Platform() TaskKind { return e.platform }
+
+// Sim returns the simulation whose tasks will use the manager under
+// SimTasks, and nil under Goroutines.
+func (e Env) Sim() *sim.Sim { return e.sim }
 
 // Option configures Run.
 type Option interface {
@@ -229,10 +235,11 @@ func Run(t rapid.TB, newManager func(env Env) opentracing.ScopeManager, opts ...
 	}
 	for range rounds(c.checks) {
 		rapid.Check(t, func(rt *rapid.T) {
-			m := newMachine(rt, &c, newManager)
-			defer m.stop()
-			rt.Repeat(m.actions())
-			m.finish(rt)
+			withRunner(&c, rt.Failed, func(r runner) {
+				m := newMachine(rt, &c, r, newManager)
+				rt.Repeat(m.actions())
+				m.finish(rt)
+			})
 		})
 		if t.Failed() {
 			return
@@ -256,13 +263,4 @@ func rounds(n int) int {
 		}
 	}
 	return max(1, (n+per-1)/per)
-}
-
-func newRunner(c *config) runner {
-	switch c.platform {
-	case SimTasks:
-		return newSimRunner(c.seed)
-	default:
-		return newGoRunner()
-	}
 }
