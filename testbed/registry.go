@@ -4,6 +4,8 @@ import (
 	"github.com/tracebed/tracebed/testbed/clientserver"
 	"github.com/tracebed/tracebed/testbed/commonrequest"
 	"github.com/tracebed/tracebed/testbed/env"
+	"github.com/tracebed/tracebed/testbed/latespan"
+	"github.com/tracebed/tracebed/testbed/multiplecallbacks"
 )
 
 // scenarios lists every scenario package's Scenario, in the order the
@@ -11,4 +13,6 @@ import (
 var scenarios = []env.Scenario{
 	clientserver.Scenario,
 	commonrequest.Scenario,
+	latespan.Scenario,
+	multiplecallbacks.Scenario,
 }

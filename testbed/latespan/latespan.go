@@ -2,8 +2,10 @@ package latespan
 
 import (
 	"context"
+	"fmt"
 	"time"
 
+	"github.com/tracebed/tracebed/mocktracer"
 	"github.com/tracebed/tracebed/opentracing"
 	"github.com/tracebed/tracebed/testbed/check"
 	"github.com/tracebed/tracebed/testbed/env"
@@ -50,10 +52,11 @@ func (t *Subtask) Run(e env.Env, ctx context.Context, parent opentracing.Span, w
 	switch e.Platform().Propagation {
 	case env.Inherit:
 		// The parent is already active: it came with the task.
-		t.work(e, tr.StartActiveSpan(t.Name).Close, wg, b)
+		sc := tr.StartActiveSpan(t.Name)
+		t.work(e, sc.Span(), sc.Close, wg, b)
 	case env.Context:
 		child, _ := opentracing.StartSpanFromContextWithTracer(ctx, tr, t.Name)
-		t.work(e, child.Finish, wg, b)
+		t.work(e, child, child.Finish, wg, b)
 	default:
 		// Explicit, and Shared in a stack context of the subtask's own (two
 		// subtasks sharing one would close each other's scopes out of order).
@@ -62,15 +65,18 @@ func (t *Subtask) Run(e env.Env, ctx context.Context, parent opentracing.Span, w
 			// borrowed, its owner finishes it.
 			sc := tr.ScopeManager().Activate(parent, b.finishParent)
 			defer sc.Close()
+			e.Logf("re-activate %s, finishOnClose=%v", describe(parent), b.finishParent)
 			e.Yield() // a thread may lose the CPU between any two calls
-			t.work(e, tr.StartActiveSpan(t.Name).Close, wg, b)
+			child := tr.StartActiveSpan(t.Name)
+			t.work(e, child.Span(), child.Close, wg, b)
 		})
 	}
 }
 
-// work does the subtask's work in its child span, then finishes the span
-// with finish.
-func (t *Subtask) work(e env.Env, finish func(), wg env.WaitGroup, b bugs) {
+// work does the subtask's work in its child span sp, then finishes the
+// span with finish.
+func (t *Subtask) work(e env.Env, sp opentracing.Span, finish func(), wg env.WaitGroup, b bugs) {
+	e.Logf("start %s, work %v", describe(sp), t.Work)
 	e.Sleep(t.Work)
 	if t.After != nil {
 		t.After.Get()
@@ -78,6 +84,7 @@ func (t *Subtask) work(e env.Env, finish func(), wg env.WaitGroup, b bugs) {
 	if b.earlyDone {
 		wg.Done() // the bug: the owner may finish the parent now
 	}
+	e.Logf("finish %s", describe(sp))
 	finish()
 	t.Done.Resolve(nil)
 }
@@ -100,10 +107,12 @@ func run(e env.Env, b bugs) error {
 		// inherit it; closing the owner's scope finishes it.
 		sc := tr.StartActiveSpan("parent")
 		parent, finishing = sc.Span(), sc.Close
+		e.Logf("start %s, active", describe(parent))
 	} else {
 		// Started, not activated: the subtasks get it by hand.
 		parent = tr.StartSpan("parent")
 		finishing = parent.Finish
+		e.Logf("start %s, not active", describe(parent))
 		ctx = opentracing.ContextWithSpan(ctx, parent)
 	}
 	for _, t := range []*Subtask{task1, task2} {
@@ -111,9 +120,22 @@ func run(e env.Env, b bugs) error {
 		e.Go(t.Name, func() { t.Run(e, ctx, parent, wg, b) })
 	}
 	wg.Wait()
-	e.Logf("subtasks done: finishing the parent late")
+	e.Logf("subtasks done: finish %s, late", describe(parent))
 	finishing()
 	return nil
+}
+
+// describe names a span in the run's timeline: its operation, its id and
+// its parent's.
+func describe(sp opentracing.Span) string {
+	ms, ok := sp.(*mocktracer.MockSpan)
+	if !ok {
+		return fmt.Sprintf("%T", sp)
+	}
+	if ms.ParentID() == 0 {
+		return fmt.Sprintf("%s #%d (root)", ms.OperationName(), ms.SpanID())
+	}
+	return fmt.Sprintf("%s #%d (child of #%d)", ms.OperationName(), ms.SpanID(), ms.ParentID())
 }
 
 // checkSpans asserts what the originals assert: task1, task2 and parent in

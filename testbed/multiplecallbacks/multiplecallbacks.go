@@ -92,29 +92,35 @@ func (c Callback) Run(e env.Env, style Style, ctx context.Context, parent opentr
 	case Reactivate:
 		sc := tr.ScopeManager().Activate(parent, false)
 		defer sc.Close()
-		c.work(e, tr.StartActiveSpan("task").Close)
+		e.Logf("re-activate %s", describe(parent))
+		child := tr.StartActiveSpan("task")
+		c.work(e, child.Span(), child.Close)
 	case Activate:
-		c.work(e, tr.StartActiveSpan("task").Close)
+		child := tr.StartActiveSpan("task")
+		c.work(e, child.Span(), child.Close)
 	case StartOnly:
 		// Tornado's child: "No span should be activated here. The parent
 		// Span will remain active, though."
 		if tr.ActiveSpan() == nil {
 			return errors.New("callback: no active span: the parent did not propagate")
 		}
-		c.work(e, tr.StartSpan("task").Finish)
+		child := tr.StartSpan("task")
+		c.work(e, child, child.Finish)
 	case FromContext:
 		child, _ := opentracing.StartSpanFromContextWithTracer(ctx, tr, "task")
-		c.work(e, child.Finish)
+		c.work(e, child, child.Finish)
 	default:
 		return fmt.Errorf("callback: unknown style %d", style)
 	}
 	return nil
 }
 
-// work does the callback's work in its child span, then finishes the span
-// with finish.
-func (c Callback) work(e env.Env, finish func()) {
+// work does the callback's work in its child span sp, then finishes the
+// span with finish.
+func (c Callback) work(e env.Env, sp opentracing.Span, finish func()) {
+	e.Logf("start %s, work %v", describe(sp), c.Work)
 	e.Sleep(c.Work)
+	e.Logf("finish %s", describe(sp))
 	finish()
 }
 
@@ -163,6 +169,7 @@ func run(e env.Env, style Style, lateIncr bool) error {
 		rc := NewRefCount(e.NewMutex(), 1)
 		release := func() {
 			if rc.Decr() == 0 {
+				e.Logf("last reference released: finish %s", describe(parent))
 				parent.Finish()
 			}
 		}
@@ -203,10 +210,23 @@ func run(e env.Env, style Style, lateIncr bool) error {
 			spawn(i, func() error { return Callback{Work: w}.Run(e, style, ctx, parent) })
 		}
 		wg.Wait()
-		e.Logf("callbacks done: finishing the parent")
+		e.Logf("callbacks done: finish %s", describe(parent))
 		finish()
 	})
 	return cbErrs.err()
+}
+
+// describe names a span in the run's timeline: its operation, its id and
+// its parent's.
+func describe(sp opentracing.Span) string {
+	ms, ok := sp.(*mocktracer.MockSpan)
+	if !ok {
+		return fmt.Sprintf("%T", sp)
+	}
+	if ms.ParentID() == 0 {
+		return fmt.Sprintf("%s #%d (root)", ms.OperationName(), ms.SpanID())
+	}
+	return fmt.Sprintf("%s #%d (child of #%d)", ms.OperationName(), ms.SpanID(), ms.ParentID())
 }
 
 // checkSpans asserts what the originals assert: three tasks then the
