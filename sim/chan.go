@@ -43,6 +43,8 @@ func NewChan[T any](s *Sim, capacity int) *Chan[T] {
 	return &Chan[T]{s: s, obj: s.newObject("chan"), cap: capacity}
 }
 
+func (c *Chan[T]) label() string { return c.obj.name }
+
 func (c *Chan[T]) describe() string {
 	if c.cap == 0 {
 		return c.obj.describe()

@@ -2,7 +2,6 @@ package sim
 
 import (
 	"container/heap"
-	"fmt"
 	"slices"
 	"time"
 )
@@ -110,7 +109,7 @@ func (s *Sim) Sleep(d time.Duration) {
 	}
 	fired := false
 	s.addTimer(d, func() { fired = true; s.wake(t) })
-	until := waitDesc(fmt.Sprintf("until +%v", s.now+d))
+	until := sleepWait{s.now + d}
 	for !fired {
 		s.block("sleep", until)
 	}

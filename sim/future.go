@@ -21,6 +21,8 @@ func NewFuture[T any](s *Sim) *Future[T] {
 	return &Future[T]{s: s, obj: s.newObject("future")}
 }
 
+func (f *Future[T]) label() string { return f.obj.name }
+
 func (f *Future[T]) describe() string { return f.obj.describe() }
 
 // Resolve sets the value, wakes the tasks waiting in Get and starts the

@@ -76,17 +76,35 @@ func inheritable(m map[*localKey]any) map[*localKey]any {
 	return out
 }
 
-// withCaptured returns the locals a callback runs with: the running task's
-// own non-inheritable values plus the captured inheritable ones.
-func withCaptured(own, captured map[*localKey]any) map[*localKey]any {
-	out := make(map[*localKey]any, len(own)+len(captured))
-	for k, v := range own {
-		if !k.inherit {
-			out[k] = v
-		}
+// enterCallback makes task t (a loop) run a callback with the captured
+// inheritable values in place of its own; its non-inheritable values stay,
+// and changes to them persist. It returns t's own inheritable values, for
+// leaveCallback.
+func enterCallback(t *Task, captured map[*localKey]any) (saved map[*localKey]any) {
+	saved = inheritable(t.locals)
+	for k := range saved {
+		delete(t.locals, k)
+	}
+	if len(captured) > 0 && t.locals == nil {
+		t.locals = make(map[*localKey]any, len(captured))
 	}
 	for k, v := range captured {
-		out[k] = v
+		t.locals[k] = v
 	}
-	return out
+	return saved
+}
+
+// leaveCallback drops the callback's inheritable values and restores t's.
+func leaveCallback(t *Task, saved map[*localKey]any) {
+	for k := range t.locals {
+		if k.inherit {
+			delete(t.locals, k)
+		}
+	}
+	if len(saved) > 0 && t.locals == nil {
+		t.locals = make(map[*localKey]any, len(saved))
+	}
+	for k, v := range saved {
+		t.locals[k] = v
+	}
 }

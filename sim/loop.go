@@ -9,7 +9,9 @@ import (
 // order they were scheduled (the asyncio / Tornado IOLoop model). Each
 // callback runs with the inheritable [Local] values captured from the task
 // that scheduled it (the contextvars / stack_context model); afterwards the
-// loop task's own values are restored. The boundary between two callbacks
+// loop task's own inheritable values are restored. Non-inheritable values
+// belong to the loop task, like thread-locals of the loop's thread: every
+// callback sees them and changes persist. The boundary between two callbacks
 // is a scheduling point.
 type Loop struct {
 	s       *Sim
@@ -36,6 +38,8 @@ func NewLoop(s *Sim, name string) *Loop {
 	return l
 }
 
+func (l *Loop) label() string { return l.obj.name }
+
 func (l *Loop) describe() string {
 	return fmt.Sprintf("%s (%d queued)", l.obj.describe(), len(l.queue))
 }
@@ -58,10 +62,9 @@ func (l *Loop) run() {
 		cb := l.queue[0]
 		l.queue[0] = loopCallback{}
 		l.queue = l.queue[1:]
-		own := t.locals
-		t.locals = withCaptured(own, cb.locals)
+		saved := enterCallback(t, cb.locals)
 		cb.f()
-		t.locals = own
+		leaveCallback(t, saved)
 		l.s.point(false)
 	}
 }

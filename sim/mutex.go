@@ -17,6 +17,8 @@ func NewMutex(s *Sim) *Mutex {
 	return &Mutex{s: s, obj: s.newObject("mutex")}
 }
 
+func (m *Mutex) label() string { return m.obj.name }
+
 func (m *Mutex) describe() string {
 	if m.owner == nil {
 		return m.obj.describe()

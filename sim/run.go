@@ -93,6 +93,8 @@ type Result struct {
 // wrapping [ErrPanic], [ErrDeadlock], [ErrLivelock], [ErrLeak] or
 // [ErrDivergence]; the Result is returned either way.
 //
+// If the strategy panics, Run unwinds every task and re-raises the panic.
+//
 // Every call owns its scheduler: runs may proceed in parallel on different
 // goroutines. When Run returns, every goroutine it started has ended.
 func Run(root func(s *Sim), opts ...Option) (*Result, error) {
@@ -106,6 +108,9 @@ func Run(root func(s *Sim), opts ...Option) (*Result, error) {
 	s := newSim(cfg)
 	s.spawn("root", func() { root(s) }, nil, -1)
 	s.loop()
+	if s.strategyPanic != nil {
+		panic(*s.strategyPanic)
+	}
 	res := s.result()
 	if s.failure != nil {
 		return res, s.failure

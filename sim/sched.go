@@ -36,6 +36,9 @@ type Sim struct {
 	trace       *Trace
 	failure     *Failure
 	aborting    bool
+	// strategyPanic holds the value the strategy panicked with, to be
+	// re-raised by Run.
+	strategyPanic *any
 
 	dec  Decision // scratch, reused for every decision
 	opts []int    // scratch for dec.Tasks
@@ -53,6 +56,11 @@ func newSim(cfg config) *Sim {
 		epoch:    cfg.epoch,
 		maxSteps: cfg.maxSteps,
 		trace:    &Trace{epoch: cfg.epoch, off: cfg.noTrace},
+		runq:     make([]*Task, 0, 8),
+		choices:  make([]int, 0, 64),
+	}
+	if !cfg.noTrace {
+		s.trace.events = make([]Event, 0, 32)
 	}
 	return s
 }
@@ -198,7 +206,11 @@ func (s *Sim) block(op string, on describer) {
 	}
 	t.state, t.waitOp, t.waitObj = stateBlocked, op, on
 	if s.trace.on() {
-		s.record(Event{Kind: EvBlock, Task: t.id, Text: op + " " + on.describe()})
+		ev := Event{Kind: EvBlock, Task: t.id, Text: op, On: on.label()}
+		if w, ok := on.(sleepWait); ok {
+			ev.Arg = int(w.until)
+		}
+		s.record(ev)
 	}
 	s.switchFrom(t, false)
 }
@@ -297,10 +309,15 @@ func (s *Sim) pick(cur *Task, yielding bool) *Task {
 // -1 (with s.failure set) if the answer is out of range.
 func (s *Sim) decide(d *Decision) int {
 	d.Index = len(s.choices)
-	i := s.strategy.Choose(d)
+	i, ok := s.askStrategy(d)
+	if !ok {
+		return -1
+	}
 	if i < 0 || i >= d.N {
 		msg := fmt.Sprintf("decision %d (%s among %d options): strategy %s answered %d", d.Index, d.Kind, d.N, s.strategy.Name(), i)
-		if r, ok := s.strategy.(*replayStrategy); ok && r.pos > len(r.choices) {
+		if r, ok := s.strategy.(*replayStrategy); ok && r.err != nil {
+			msg = r.err.Error()
+		} else if ok && !r.lenient && r.pos > len(r.choices) {
 			msg = fmt.Sprintf("decision %d (%s among %d options): the schedule ended after %d decisions; the code under test no longer matches it", d.Index, d.Kind, d.N, len(r.choices))
 		}
 		s.fail(ErrDivergence, s.cur, nil, "", msg)
@@ -318,6 +335,20 @@ func (s *Sim) decide(d *Decision) int {
 		s.record(ev)
 	}
 	return i
+}
+
+// askStrategy calls the strategy. If it panics (rapid's Draw does, to
+// steer its search), the run stops, every task unwinds, and Run re-raises
+// the panic on its caller's goroutine.
+func (s *Sim) askStrategy(d *Decision) (i int, ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.strategyPanic = &r
+			s.fail(ErrDivergence, s.cur, r, "", fmt.Sprintf("strategy %s panicked: %v", s.strategy.Name(), r))
+			ok = false
+		}
+	}()
+	return s.strategy.Choose(d), true
 }
 
 // choose makes a non-task decision among n options (n may be 1).

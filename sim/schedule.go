@@ -56,9 +56,10 @@ func writeChoice(b *strings.Builder, c int) {
 	b.WriteByte('.')
 }
 
-// DecodeSchedule parses a schedule string made by [EncodeSchedule].
+// DecodeSchedule parses a schedule string made by [EncodeSchedule] or
+// [TrimSchedule] (whose trailing "+" it ignores).
 func DecodeSchedule(s string) ([]int, error) {
-	rest, ok := strings.CutPrefix(strings.TrimSpace(s), scheduleVersion)
+	rest, ok := strings.CutPrefix(strings.TrimSuffix(strings.TrimSpace(s), "+"), scheduleVersion)
 	if !ok {
 		return nil, fmt.Errorf("%w: %q does not start with %q", ErrBadSchedule, s, scheduleVersion)
 	}
@@ -116,24 +117,65 @@ func DecodeSchedule(s string) ([]int, error) {
 // decision the schedule does not have, or a choice is out of range, or the
 // run ends before the schedule does, the run fails with [ErrDivergence]. A
 // schedule string that does not decode fails the first decision the same
-// way.
+// way. A schedule ending in "+" (from [TrimSchedule] or [Shrink]) is a
+// prefix: Replay treats it as [ReplayPrefix] does.
 func Replay(schedule string) Strategy {
+	if strings.HasSuffix(strings.TrimSpace(schedule), "+") {
+		return ReplayPrefix(schedule)
+	}
 	choices, err := DecodeSchedule(schedule)
 	return &replayStrategy{schedule: schedule, choices: choices, err: err}
 }
 
+// ReplayPrefix returns a strategy that makes the decisions of schedule and,
+// once it is used up, always chooses option 0 (keep running the current
+// task; the first option otherwise). A shrunk schedule, trimmed with
+// [TrimSchedule], replays this way. A choice out of range still fails the
+// run with [ErrDivergence].
+func ReplayPrefix(schedule string) Strategy {
+	choices, err := DecodeSchedule(schedule)
+	return &replayStrategy{schedule: schedule, choices: choices, err: err, lenient: true}
+}
+
+// TrimSchedule drops the trailing default decisions (0) of a schedule and
+// marks the result as a prefix with a trailing "+": replayed with
+// [ReplayPrefix] (or [Replay], which sees the "+"), it makes the same run.
+func TrimSchedule(schedule string) string {
+	choices, err := DecodeSchedule(schedule)
+	if err != nil {
+		return schedule
+	}
+	n := len(choices)
+	for n > 0 && choices[n-1] == 0 {
+		n--
+	}
+	return EncodeSchedule(choices[:n]) + "+"
+}
+
 type replayStrategy struct {
+	lenient  bool
 	schedule string
 	choices  []int
 	err      error
 	pos      int
 }
 
-func (r *replayStrategy) Name() string { return "replay" }
+func (r *replayStrategy) Name() string {
+	if r.lenient {
+		return "replay-prefix"
+	}
+	return "replay"
+}
 
 func (r *replayStrategy) Choose(d *Decision) int {
 	r.pos++
-	if r.err != nil || r.pos > len(r.choices) {
+	if r.err != nil {
+		return -1
+	}
+	if r.pos > len(r.choices) {
+		if r.lenient {
+			return 0
+		}
 		return -1
 	}
 	return r.choices[r.pos-1]
@@ -143,7 +185,7 @@ func (r *replayStrategy) finish() error {
 	if r.err != nil {
 		return r.err
 	}
-	if r.pos < len(r.choices) {
+	if r.pos < len(r.choices) && !r.lenient {
 		return fmt.Errorf("the run ended after %d decisions but the schedule has %d; the code under test no longer matches it", r.pos, len(r.choices))
 	}
 	return nil

@@ -1,5 +1,7 @@
 package sim
 
+import "strings"
+
 // SelectCase is one case of [Sim.Select]: [OnRecv], [OnSend] or
 // [OnDefault].
 type SelectCase interface {
@@ -133,18 +135,12 @@ func (s *Sim) Select(cases ...SelectCase) int {
 		return def
 	}
 	st := &selectState{}
-	desc := "["
 	for i, c := range cases {
-		if c == nil || c.isDefault() {
-			continue
+		if c != nil && !c.isDefault() {
+			c.enqueue(t, st, i)
 		}
-		c.enqueue(t, st, i)
-		if len(desc) > 1 {
-			desc += ", "
-		}
-		desc += c.describe()
 	}
-	on := waitDesc(desc + "]")
+	on := selectWait(cases)
 	for !st.done {
 		s.block("select", on)
 	}
@@ -154,4 +150,19 @@ func (s *Sim) Select(cases ...SelectCase) int {
 		}
 	}
 	return st.fired
+}
+
+// selectWait describes a task blocked in a select.
+type selectWait []SelectCase
+
+func (w selectWait) label() string { return "" }
+
+func (w selectWait) describe() string {
+	var parts []string
+	for _, c := range w {
+		if c != nil && !c.isDefault() {
+			parts = append(parts, c.describe())
+		}
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
 }

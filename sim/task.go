@@ -2,6 +2,8 @@ package sim
 
 import (
 	"fmt"
+	"strconv"
+	"time"
 
 	"github.com/tracebed/tracebed/sim/internal/coro"
 )
@@ -48,28 +50,32 @@ func (t *Task) String() string { return fmt.Sprintf("task %d %q", t.id, t.name) 
 // describer is anything a task can wait on.
 type describer interface {
 	// describe names the object and, where it helps, its state (e.g. a
-	// mutex's holder).
+	// mutex's holder). It is called only for reports.
 	describe() string
+	// label names the object cheaply and stably, for traces.
+	label() string
 }
 
 // object is the common header of every primitive: a per-simulation id in
 // creation order and a kind, so that reports and traces name it stably.
 type object struct {
-	kind string
+	name string // kind#id
 	id   int
 }
 
 func (s *Sim) newObject(kind string) object {
 	s.objects++
-	return object{kind: kind, id: s.objects}
+	return object{name: kind + "#" + strconv.Itoa(s.objects), id: s.objects}
 }
 
-func (o *object) describe() string { return fmt.Sprintf("%s#%d", o.kind, o.id) }
+func (o *object) describe() string { return o.name }
+func (o *object) label() string    { return o.name }
 
 // String returns the object's name, e.g. "mutex#2".
-func (o *object) String() string { return o.describe() }
+func (o *object) String() string { return o.name }
 
-// waitDesc is a describer for waits that have no object (sleep, select).
-type waitDesc string
+// sleepWait describes a task sleeping until a virtual instant.
+type sleepWait struct{ until time.Duration }
 
-func (w waitDesc) describe() string { return string(w) }
+func (w sleepWait) describe() string { return fmt.Sprintf("until +%v", w.until) }
+func (w sleepWait) label() string    { return "" }

@@ -157,7 +157,11 @@ func Check(t TB, root func(s *Sim), opts ...ExploreOption) {
 	}
 	res := Explore(root, exploreOptionFunc(func(x *exploreConfig) { *x = c }))
 	if res.Failure != nil {
-		t.Fatalf("%s\n%s", res, failMessage(t, res.Failure, c, true))
+		msg := failMessage(t, res.Failure, c, true)
+		if short, f := Shrink(root, res.Failure.Schedule, c.runOpts...); f != nil && short != TrimSchedule(res.Failure.Schedule) {
+			msg += fmt.Sprintf("shrunk (%s): go test -run '%s' %s -args -sim.schedule='%s'\n", f.Message, runPattern(t.Name()), packagePath(), short)
+		}
+		t.Fatalf("%s\n%s", res, msg)
 		return
 	}
 	msg := "sim: " + res.String()

@@ -67,6 +67,9 @@ type Event struct {
 	Arg, N, Obj int
 	// Text is kind-specific text (see [EventKind]).
 	Text string
+	// On, for EvBlock, names the object waited on ("mutex#2"); empty
+	// for sleeps (Arg is then the wake-up time) and selects.
+	On string
 }
 
 // String renders the event as one line.
@@ -85,6 +88,14 @@ func (e Event) String() string {
 		what = fmt.Sprintf("timer %d fires", e.Arg)
 	case EvExit:
 		what = "exit"
+	case EvBlock:
+		what = "block " + e.Text
+		switch {
+		case e.On != "":
+			what += " " + e.On
+		case e.Text == "sleep":
+			what += fmt.Sprintf(" until +%v", time.Duration(e.Arg))
+		}
 	default:
 		what = e.Kind.String() + " " + e.Text
 	}
@@ -151,6 +162,7 @@ func (tr *Trace) Hash() uint64 {
 		num(int64(e.N))
 		num(int64(e.Obj))
 		h.Write([]byte(e.Text))
+		h.Write([]byte(e.On))
 	}
 	return h.Sum64()
 }

@@ -16,6 +16,8 @@ func NewWaitGroup(s *Sim) *WaitGroup {
 	return &WaitGroup{s: s, obj: s.newObject("waitgroup")}
 }
 
+func (wg *WaitGroup) label() string { return wg.obj.name }
+
 func (wg *WaitGroup) describe() string {
 	return fmt.Sprintf("%s (count %d)", wg.obj.describe(), wg.n)
 }

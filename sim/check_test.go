@@ -1,0 +1,234 @@
+package sim_test
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+
+	"github.com/tracebed/tracebed/sim"
+)
+
+// fakeT records what Check and rapid.Check report instead of failing.
+type fakeT struct {
+	name   string
+	logs   []string
+	fatal  string
+	failed bool
+}
+
+func (f *fakeT) Helper()      {}
+func (f *fakeT) Name() string { return f.name }
+func (f *fakeT) Logf(format string, args ...any) {
+	f.logs = append(f.logs, fmt.Sprintf(format, args...))
+}
+func (f *fakeT) Log(args ...any)                   { f.logs = append(f.logs, fmt.Sprint(args...)) }
+func (f *fakeT) Fatalf(format string, args ...any) { f.Errorf(format, args...) }
+func (f *fakeT) Fatal(args ...any)                 { f.Error(args...) }
+func (f *fakeT) Errorf(format string, args ...any) {
+	f.failed = true
+	f.fatal += fmt.Sprintf(format, args...)
+}
+func (f *fakeT) Error(args ...any)           { f.failed = true; f.fatal += fmt.Sprint(args...) }
+func (f *fakeT) Skipf(string, ...any)        {}
+func (f *fakeT) Skip(...any)                 {}
+func (f *fakeT) SkipNow()                    {}
+func (f *fakeT) FailNow()                    { f.failed = true }
+func (f *fakeT) Fail()                       { f.failed = true }
+func (f *fakeT) Failed() bool                { return f.failed }
+func (f *fakeT) Deadline() (dl any, ok bool) { return nil, false }
+
+func TestCheck_ReportsSmallestSeedAndReproduceLine(t *testing.T) {
+	ft := &fakeT{name: "TestLost/update"}
+	sim.Check(ft, lostUpdate, sim.WithSeeds(0, 200), sim.WithStrategySpec(mustSpec(t, "random")))
+	require.True(t, ft.failed)
+	res := sim.Explore(lostUpdate, sim.WithSeeds(0, 200), sim.WithStrategySpec(mustSpec(t, "random")), sim.WithWorkers(1))
+	require.NotNil(t, res.Failure)
+	assert.Contains(t, ft.fatal, fmt.Sprintf("go test -run '^TestLost$/^update$' ./sim -args -sim.seed=%d -sim.strategy=random\n", res.FailingSeed))
+	assert.Contains(t, ft.fatal, "-sim.schedule='"+res.Failure.Schedule+"'")
+	assert.Contains(t, ft.fatal, "lost update")
+}
+
+func TestCheck_PassesCleanScenario(t *testing.T) {
+	ft := &fakeT{name: "TestClean"}
+	sim.Check(ft, func(s *sim.Sim) {
+		x := sim.NewVar(s, 0)
+		m := sim.NewMutex(s)
+		wg := sim.NewWaitGroup(s)
+		for range 2 {
+			wg.Go("inc", func() {
+				m.Lock()
+				x.Store(x.Load() + 1)
+				m.Unlock()
+			})
+		}
+		wg.Wait()
+		if x.Peek() != 2 {
+			panic("lost update")
+		}
+	}, sim.WithSeeds(0, 100))
+	assert.False(t, ft.failed, ft.fatal)
+	require.Len(t, ft.logs, 1)
+	assert.Contains(t, ft.logs[0], "100 runs (portfolio)")
+	assert.Contains(t, ft.logs[0], "missed by all PCT runs with probability")
+}
+
+func TestExplore_ParallelResultIndependentOfWorkers(t *testing.T) {
+	for _, bug := range gateBugs {
+		one := sim.Explore(bug.root, sim.WithSeeds(100, 300), sim.WithWorkers(1))
+		many := sim.Explore(bug.root, sim.WithSeeds(100, 300), sim.WithWorkers(8))
+		assert.Equal(t, one.String(), many.String(), bug.name)
+		require.NotNil(t, one.Failure, bug.name)
+		assert.Equal(t, one.Failure.Schedule, many.Failure.Schedule, bug.name)
+	}
+}
+
+func TestDFS_EnumeratesAllInterleavings(t *testing.T) {
+	// Two tasks of two steps each, after the spawns: DFS with a large
+	// bound visits every interleaving once.
+	root := func(s *sim.Sim) {
+		wg := sim.NewWaitGroup(s)
+		for range 2 {
+			wg.Go("w", func() {
+				s.Yield()
+				s.Yield()
+			})
+		}
+		wg.Wait()
+	}
+	full := sim.Explore(root, sim.WithStrategySpec(sim.DFS(100)))
+	assert.True(t, full.Complete)
+	assert.Equal(t, full.Runs, full.Distinct, "DFS must not repeat a schedule")
+	bounded := sim.Explore(root, sim.WithStrategySpec(sim.DFS(0)))
+	assert.True(t, bounded.Complete)
+	assert.Less(t, bounded.Runs, full.Runs)
+	assert.Greater(t, bounded.Runs, 1)
+}
+
+// TestRapid_ShrinksLostUpdate: drawing every decision from rapid, the
+// lost-update failure shrinks to a schedule of a handful of decisions and a
+// single preemption.
+func TestRapid_ShrinksLostUpdate(t *testing.T) {
+	if f := flag.Lookup("rapid.nofailfile"); f != nil {
+		old := f.Value.String()
+		require.NoError(t, f.Value.Set("true"))
+		defer f.Value.Set(old)
+	}
+	if f := flag.Lookup("rapid.seed"); f != nil {
+		old := f.Value.String()
+		require.NoError(t, f.Value.Set("1"))
+		defer f.Value.Set(old)
+	}
+	var last *sim.Result
+	ft := &fakeT{name: "TestRapidShrink"}
+	rapid.Check(ft, func(rt *rapid.T) {
+		res, err := sim.Run(lostUpdate, sim.WithStrategy(sim.Rapid(rt)))
+		if err != nil {
+			last = res
+			rt.Fatalf("%v", err)
+		}
+	})
+	require.True(t, ft.failed, "rapid did not find the lost update")
+	require.NotNil(t, last)
+	// rapid alone gets close: past its last preemption every decision is
+	// the default (0: keep going), so a short prefix reproduces the bug.
+	rapidPrefix, err := sim.DecodeSchedule(sim.TrimSchedule(last.Schedule))
+	require.NoError(t, err)
+	assert.LessOrEqual(t, len(rapidPrefix), 8, "rapid's schedule %s", last.Schedule)
+	assert.LessOrEqual(t, last.Preemptions, 2, "rapid's schedule %s", last.Schedule)
+	// Shrink finishes: one preemption, six decisions.
+	short, f := sim.Shrink(lostUpdate, last.Schedule)
+	require.NotNil(t, f)
+	choices, err := sim.DecodeSchedule(short)
+	require.NoError(t, err)
+	assert.LessOrEqual(t, len(choices), 6, "shrunk schedule %s", short)
+	res, err := sim.Run(lostUpdate, sim.WithStrategy(sim.ReplayPrefix(short)))
+	assert.ErrorIs(t, err, sim.ErrPanic)
+	assert.Equal(t, 1, res.Preemptions)
+	assert.Contains(t, ft.fatal, "lost update")
+	t.Logf("rapid: %s (%d preemptions); shrunk: %s", last.Schedule, last.Preemptions, short)
+}
+
+func TestCheckRapid_Fails(t *testing.T) {
+	if f := flag.Lookup("rapid.nofailfile"); f != nil {
+		old := f.Value.String()
+		require.NoError(t, f.Value.Set("true"))
+		defer f.Value.Set(old)
+	}
+	ft := &fakeT{name: "TestCheckRapid"}
+	sim.CheckRapid(ft, lostUpdate)
+	require.True(t, ft.failed)
+	out := ft.fatal + strings.Join(ft.logs, "\n")
+	assert.True(t, strings.Contains(out, "lost update"), out)
+	assert.True(t, strings.Contains(out, "shrunk further: sim.ReplayPrefix("), out)
+}
+
+func TestSchedule_RoundTrip(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		choices := rapid.SliceOf(rapid.OneOf(rapid.IntRange(0, 3), rapid.IntRange(0, 1000))).Draw(rt, "choices")
+		got, err := sim.DecodeSchedule(sim.EncodeSchedule(choices))
+		require.NoError(rt, err)
+		if len(choices) == 0 {
+			assert.Empty(rt, got)
+			return
+		}
+		assert.Equal(rt, choices, got)
+	})
+}
+
+func TestParseStrategy(t *testing.T) {
+	tests := []struct {
+		give, want string
+		wantErr    bool
+	}{
+		{"random", "random", false},
+		{"pct", "pct:3", false},
+		{"pct:2", "pct:2", false},
+		{"dfs", "dfs:2", false},
+		{"dfs:0", "dfs:0", false},
+		{"portfolio", "portfolio", false},
+		{"pct:0", "", true},
+		{"random:1", "", true},
+		{"bogus", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.give, func(t *testing.T) {
+			sp, err := sim.ParseStrategy(tt.give)
+			if tt.wantErr {
+				assert.ErrorIs(t, err, sim.ErrBadStrategy)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, sp.String())
+		})
+	}
+}
+
+func TestShrink_FromRandomFailures(t *testing.T) {
+	res := sim.Explore(lostUpdate, sim.WithSeeds(0, 300), sim.WithStrategySpec(mustSpec(t, "random")), sim.WithAllSeeds())
+	require.Greater(t, res.Failures, 10)
+	for seed := range uint64(40) {
+		r, err := sim.Run(lostUpdate, sim.WithStrategy(sim.Random(seed)))
+		if err == nil {
+			continue
+		}
+		short, f := sim.Shrink(lostUpdate, r.Schedule)
+		require.NotNil(t, f, "seed %d", seed)
+		choices, err := sim.DecodeSchedule(short)
+		require.NoError(t, err)
+		assert.LessOrEqual(t, len(choices), 6, "seed %d: %s -> %s", seed, r.Schedule, short)
+		again, err := sim.Run(lostUpdate, sim.WithStrategy(sim.Replay(short)))
+		require.ErrorIs(t, err, sim.ErrPanic, "seed %d: %s", seed, short)
+		assert.Equal(t, 1, again.Preemptions, "seed %d: %s", seed, short)
+	}
+}
+
+func TestShrink_PassingScheduleUnchanged(t *testing.T) {
+	got, f := sim.Shrink(func(s *sim.Sim) {}, "1:")
+	assert.Nil(t, f)
+	assert.Equal(t, "1:", got)
+}

@@ -1,0 +1,232 @@
+package sim_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tracebed/tracebed/sim"
+)
+
+func TestSelect_ReadyCaseIsADecision(t *testing.T) {
+	seen := map[int]bool{}
+	for seed := range uint64(50) {
+		_, err := sim.Run(func(s *sim.Sim) {
+			a, b := sim.NewChan[int](s, 1), sim.NewChan[int](s, 1)
+			a.Send(1)
+			b.Send(2)
+			var got int
+			i := s.Select(sim.OnRecv(a, func(v int, _ bool) { got = v }), sim.OnRecv(b, func(v int, _ bool) { got = v }))
+			assert.Equal(t, i+1, got)
+			seen[i] = true
+		}, sim.WithStrategy(sim.Random(seed)))
+		require.NoError(t, err)
+	}
+	assert.Equal(t, map[int]bool{0: true, 1: true}, seen)
+}
+
+func TestSelect_DefaultAndBlocking(t *testing.T) {
+	_, err := sim.Run(func(s *sim.Sim) {
+		ch := sim.NewChan[string](s, 0)
+		assert.Equal(t, 1, s.Select(sim.OnRecv(ch, nil), sim.OnDefault(nil)))
+		s.Go("sender", func() { s.Sleep(time.Second); ch.Send("hi") })
+		var got string
+		i := s.Select(
+			sim.OnRecv(s.After(time.Hour), nil),
+			sim.OnRecv(ch, func(v string, ok bool) { got = v }),
+		)
+		assert.Equal(t, 1, i)
+		assert.Equal(t, "hi", got)
+		assert.Equal(t, time.Second, s.Elapsed())
+	})
+	require.NoError(t, err)
+}
+
+func TestSelect_SendToBlockedSelect(t *testing.T) {
+	_, err := sim.Run(func(s *sim.Sim) {
+		ch := sim.NewChan[int](s, 0)
+		done := sim.NewChan[bool](s, 0)
+		s.Go("receiver", func() {
+			var got int
+			s.Select(sim.OnRecv(ch, func(v int, _ bool) { got = v }), sim.OnRecv(done, nil))
+			assert.Equal(t, 42, got)
+		})
+		s.Select(sim.OnSend(ch, 42, nil))
+	}, sim.WithStrategy(sim.Random(1)))
+	require.NoError(t, err)
+}
+
+func TestTimers_SameInstantOrderIsADecision(t *testing.T) {
+	outcomes := map[string]bool{}
+	for seed := range uint64(40) {
+		_, err := sim.Run(timeoutRace, sim.WithStrategy(sim.Random(seed)))
+		if err != nil {
+			require.ErrorIs(t, err, sim.ErrPanic)
+			outcomes["timeout"] = true
+		} else {
+			outcomes["reply"] = true
+		}
+	}
+	assert.Equal(t, map[string]bool{"timeout": true, "reply": true}, outcomes)
+}
+
+func TestTimer_StopAndAfterFunc(t *testing.T) {
+	_, err := sim.Run(func(s *sim.Sim) {
+		tm := s.NewTimer(time.Second)
+		assert.True(t, tm.Stop())
+		assert.False(t, tm.Stop())
+		fired := sim.NewFuture[time.Duration](s)
+		s.AfterFunc(3*time.Second, func() { fired.Resolve(s.Elapsed()) })
+		assert.Equal(t, 3*time.Second, fired.Get())
+	})
+	require.NoError(t, err)
+}
+
+func TestFuture_ThenInheritsCallerLocals(t *testing.T) {
+	span := sim.NewLocal[string](true)
+	var got []string
+	_, err := sim.Run(func(s *sim.Sim) {
+		f := sim.NewFuture[int](s)
+		span.Set(s, "registrar")
+		f.Then(func(v int) { got = append(got, span.Get(s)) })
+		wg := sim.NewWaitGroup(s)
+		wg.Go("resolver", func() {
+			span.Set(s, "resolver")
+			f.Resolve(1)
+		})
+		wg.Wait()
+		assert.Equal(t, 1, f.Get())
+		span.Set(s, "late")
+		f.Then(func(v int) { got = append(got, span.Get(s)) })
+	})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"registrar", "late"}, got)
+}
+
+func TestLoop_CallbacksInOrderWithCapturedLocals(t *testing.T) {
+	ctx := sim.NewLocal[string](true)
+	own := sim.NewLocal[string](false)
+	var got []string
+	_, err := sim.Run(func(s *sim.Sim) {
+		loop := sim.NewLoop(s, "ioloop")
+		loop.CallSoon(func() { own.Set(s, "loop's own") })
+		for _, name := range []string{"a", "b", "c"} {
+			ctx.Set(s, name)
+			loop.CallSoon(func() {
+				got = append(got, ctx.Get(s)+"/"+own.Get(s))
+				ctx.Set(s, "clobbered") // must not leak into the next callback
+			})
+		}
+		ctx.Set(s, "later")
+		loop.CallLater(time.Second, func() { got = append(got, ctx.Get(s)+"/"+own.Get(s)) })
+		s.Sleep(2 * time.Second)
+		loop.Stop()
+		loop.Wait()
+		assert.Equal(t, "later", ctx.Get(s))
+	}, sim.WithStrategy(sim.Random(5)))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"a/loop's own", "b/loop's own", "c/loop's own", "later/loop's own"}, got)
+}
+
+func TestLoop_ScheduleAfterExitPanics(t *testing.T) {
+	_, err := sim.Run(func(s *sim.Sim) {
+		loop := sim.NewLoop(s, "l")
+		loop.Stop()
+		loop.Wait()
+		loop.CallSoon(func() {})
+	})
+	require.ErrorIs(t, err, sim.ErrPanic)
+	assert.Contains(t, err.Error(), "exited loop#1")
+}
+
+func TestMutex_Misuse(t *testing.T) {
+	_, err := sim.Run(func(s *sim.Sim) { sim.NewMutex(s).Unlock() })
+	require.ErrorIs(t, err, sim.ErrPanic)
+	_, err = sim.Run(func(s *sim.Sim) {
+		m := sim.NewMutex(s)
+		m.Lock()
+		assert.False(t, m.TryLock())
+		m.Lock()
+	})
+	require.ErrorIs(t, err, sim.ErrDeadlock)
+}
+
+func TestChan_SendOnClosedPanics(t *testing.T) {
+	_, err := sim.Run(func(s *sim.Sim) {
+		ch := sim.NewChan[int](s, 0)
+		s.Go("sender", func() { ch.Send(1) })
+		s.Sleep(time.Second)
+		ch.Close()
+		s.Sleep(time.Second)
+	})
+	require.ErrorIs(t, err, sim.ErrPanic)
+	assert.Contains(t, err.Error(), "send on closed chan#1")
+}
+
+func TestIntn_RecordedAndReplayed(t *testing.T) {
+	var first []int
+	res, err := sim.Run(func(s *sim.Sim) {
+		for range 10 {
+			first = append(first, s.Intn(100))
+		}
+	}, sim.WithStrategy(sim.Random(9)))
+	require.NoError(t, err)
+	var again []int
+	_, err = sim.Run(func(s *sim.Sim) {
+		for range 10 {
+			again = append(again, s.Intn(100))
+		}
+	}, sim.WithStrategy(sim.Replay(res.Schedule)))
+	require.NoError(t, err)
+	assert.Equal(t, first, again)
+}
+
+func TestReplay_Divergence(t *testing.T) {
+	root := func(s *sim.Sim) {
+		for range 3 {
+			s.Go("w", func() { s.Yield() })
+		}
+	}
+	res, err := sim.Run(root, sim.WithStrategy(sim.Random(2)))
+	require.NoError(t, err)
+	tests := []struct {
+		name     string
+		give     string
+		wantText string
+	}{
+		{"too short", "1:", "schedule ended"},
+		{"too long", res.Schedule + "0000", "the run ended after"},
+		{"out of range", "1:~99.", "answered 99"},
+		{"garbage", "2:00", "bad schedule"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := sim.Run(root, sim.WithStrategy(sim.Replay(tt.give)))
+			require.ErrorIs(t, err, sim.ErrDivergence)
+			assert.Contains(t, err.Error(), tt.wantText)
+		})
+	}
+}
+
+func TestUnwind_DefersRunAfterFailure(t *testing.T) {
+	var unwound []string
+	_, err := sim.Run(func(s *sim.Sim) {
+		m := sim.NewMutex(s)
+		m.Lock()
+		s.Go("blocked", func() {
+			defer func() { unwound = append(unwound, "blocked") }()
+			m.Lock()
+		})
+		s.Go("sleeper", func() {
+			defer func() { unwound = append(unwound, "sleeper") }()
+			s.Sleep(time.Hour)
+		})
+		s.Yield()
+		panic(errors.New("root fails"))
+	}, sim.WithStrategy(sim.Random(4)))
+	require.ErrorIs(t, err, sim.ErrPanic)
+	assert.ElementsMatch(t, []string{"blocked", "sleeper"}, unwound)
+}

@@ -1,0 +1,142 @@
+package sim
+
+import (
+	"errors"
+	"slices"
+)
+
+// DefaultShrinkRuns bounds the runs [Shrink] makes.
+const DefaultShrinkRuns = 2000
+
+// Shrink minimises a failing schedule of root: it replays variations of it
+// with [ReplayPrefix] and keeps those that still fail with the same kind of
+// error ([ErrPanic], [ErrDeadlock]...), until none helps. In turn it sets
+// each choice to the default 0 (which removes a preemption), lowers each
+// choice by one, deletes each choice, and drops the trailing defaults. The
+// result replays with ReplayPrefix; the returned failure is its run's. If
+// schedule does not fail at all, Shrink returns it unchanged and nil.
+//
+// opts are passed to every run (a [WithStrategy] among them is ignored).
+func Shrink(root func(s *Sim), schedule string, opts ...Option) (string, *Failure) {
+	try := func(c []int) (string, *Failure) {
+		res, err := Run(root, append(slices.Clip(opts), WithStrategy(ReplayPrefix(EncodeSchedule(c))), WithoutTrace())...)
+		var f *Failure
+		if !errors.As(err, &f) || errors.Is(err, ErrDivergence) {
+			return "", nil
+		}
+		return TrimSchedule(res.Schedule), f
+	}
+	cur, err := DecodeSchedule(schedule)
+	if err != nil {
+		return schedule, nil
+	}
+	best, bestF := try(cur)
+	if bestF == nil {
+		return schedule, nil
+	}
+	kind := bestF.Err
+	cur, _ = DecodeSchedule(best)
+	runs := 1
+	accept := func(c []int) bool {
+		if runs >= DefaultShrinkRuns {
+			return false
+		}
+		runs++
+		s, f := try(c)
+		if f == nil || f.Err != kind {
+			return false
+		}
+		next, _ := DecodeSchedule(s)
+		if len(next) > len(cur) || (len(next) == len(cur) && slices.Compare(next, cur) >= 0) {
+			return false
+		}
+		cur, best, bestF = next, s, f
+		return true
+	}
+	// Greedy passes stop in local minima (dropping one preemption often
+	// needs the others moved), so first look for the fewest non-default
+	// choices directly: every schedule with one (then two) of them, in
+	// lexicographic order, no longer than the current one plus two.
+	nonzero := func(c []int) int {
+		n := 0
+		for _, v := range c {
+			if v != 0 {
+				n++
+			}
+		}
+		return n
+	}
+	maxV := slices.Max(append([]int{1}, cur...))
+	length := len(cur) + 2
+	var search func(c []int, from, left int) bool
+	search = func(c []int, from, left int) bool {
+		if left == 0 {
+			return acceptFewer(c, &cur, &best, &bestF, kind, &runs, try, nonzero)
+		}
+		for p := from; p < length && runs < DefaultShrinkRuns; p++ {
+			for v := 1; v <= maxV; v++ {
+				c[p] = v
+				if search(c, p+1, left-1) {
+					return true
+				}
+			}
+			c[p] = 0
+		}
+		return false
+	}
+	for nz := 1; nz <= 2 && nz < nonzero(cur); nz++ {
+		if search(make([]int, length), 0, nz) {
+			break
+		}
+	}
+	for improved := true; improved && runs < DefaultShrinkRuns; {
+		improved = false
+		passes := []func(i int) []int{
+			func(i int) []int { // default choice: no preemption here
+				if cur[i] == 0 {
+					return nil
+				}
+				c := slices.Clone(cur)
+				c[i] = 0
+				return c
+			},
+			func(i int) []int { // lower choice
+				if cur[i] <= 1 {
+					return nil
+				}
+				c := slices.Clone(cur)
+				c[i]--
+				return c
+			},
+			func(i int) []int { // delete choice
+				return slices.Delete(slices.Clone(cur), i, i+1)
+			},
+		}
+		for _, pass := range passes {
+			for i := 0; i < len(cur); i++ {
+				if c := pass(i); c != nil && accept(c) {
+					improved = true
+					i--
+				}
+			}
+		}
+	}
+	return best, bestF
+}
+
+// acceptFewer runs schedule c and, if it fails with the same kind using
+// fewer non-default choices than *cur, makes it the current best.
+func acceptFewer(c []int, cur *[]int, best *string, bestF **Failure, kind error, runs *int,
+	try func([]int) (string, *Failure), nonzero func([]int) int) bool {
+	*runs++
+	s, f := try(c)
+	if f == nil || f.Err != kind {
+		return false
+	}
+	next, _ := DecodeSchedule(s)
+	if nonzero(next) >= nonzero(*cur) {
+		return false
+	}
+	*cur, *best, *bestF = next, s, f
+	return true
+}
