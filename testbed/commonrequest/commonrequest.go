@@ -84,9 +84,15 @@ type Client struct {
 // stackcontext the hooks are coroutines awaited in the calling task.
 func (c *Client) Send(ctx context.Context, msg string) string {
 	rc := &RequestContext{}
-	c.hook("before "+msg, func() { c.Handler.BeforeRequest(ctx, msg, rc) })
+	c.hook("before "+msg, func() {
+		c.Env.Logf("before_request %s", msg)
+		c.Handler.BeforeRequest(ctx, msg, rc)
+	})
 	c.Env.Sleep(RequestLatency) // the request on the wire
-	c.hook("after "+msg, func() { c.Handler.AfterRequest(ctx, msg, rc) })
+	c.hook("after "+msg, func() {
+		c.Env.Logf("after_request %s", msg)
+		c.Handler.AfterRequest(ctx, msg, rc)
+	})
 	return msg + "::response"
 }
 

@@ -1,11 +1,14 @@
 package commonrequest_test
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+	"pgregory.net/rapid"
 
 	"github.com/tracebed/tracebed/testbed/check"
 	"github.com/tracebed/tracebed/testbed/commonrequest"
@@ -53,4 +56,60 @@ func TestGoodSolutionNeedsPropagation(t *testing.T) {
 			}
 		})
 	}
+}
+
+// concurrentRequests sends n requests at once through one default handler.
+func concurrentRequests(n int, p env.Platform) env.Scenario {
+	return env.Scenario{
+		Name:      fmt.Sprintf("commonrequest-%d", n),
+		Platforms: []env.Platform{p},
+		Run: func(e env.Env) error {
+			c := &commonrequest.Client{Env: e, Handler: commonrequest.NewRequestHandler(e.Tracer(), nil, true)}
+			var fs []env.Future
+			for i := range n {
+				fs = append(fs, c.SendAsync(context.Background(), fmt.Sprintf("m%d", i)))
+			}
+			for i, f := range fs {
+				if got, want := f.Get(), fmt.Sprintf("m%d::response", i); got != want {
+					return fmt.Errorf("response %d = %v, want %q", i, got, want)
+				}
+			}
+			return nil
+		},
+		Check: func(e env.Env) error {
+			spans := e.Tracer().FinishedSpans()
+			if err := check.Count(spans, n); err != nil {
+				return err
+			}
+			var errs []error
+			traces := map[uint64]bool{}
+			for i := range n {
+				s, err := check.OneByTag(spans, commonrequest.RequestTag, fmt.Sprintf("m%d", i))
+				if err != nil {
+					return err
+				}
+				errs = append(errs, check.NoParent(s))
+				traces[s.TraceID()] = true
+			}
+			if len(traces) != n {
+				errs = append(errs, fmt.Errorf("%d requests in %d traces, want one each", n, len(traces)))
+			}
+			return errors.Join(errs...)
+		},
+	}
+}
+
+// TestConcurrentRequestsProperty: any number of concurrent requests through
+// the shared default handler, on any platform and schedule, are each the
+// root of a trace of their own.
+func TestConcurrentRequestsProperty(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		n := rapid.IntRange(1, 6).Draw(rt, "requests")
+		p := rapid.SampledFrom(commonrequest.Scenario.Platforms).Draw(rt, "platform")
+		st := rapid.SampledFrom(env.Strategies()).Draw(rt, "strategy")
+		seed := rapid.Uint64().Draw(rt, "seed")
+		out, err := env.RunSim(concurrentRequests(n, p), p, env.Config{Strategy: st, Seed: seed})
+		require.NoError(rt, err)
+		require.NoError(rt, out.Err)
+	})
 }
