@@ -7,6 +7,7 @@ import (
 	"github.com/tracebed/tracebed/mocktracer"
 	"github.com/tracebed/tracebed/opentracing"
 	"github.com/tracebed/tracebed/scope"
+	"github.com/tracebed/tracebed/sim"
 )
 
 // The benchmarks measure one Activate followed by its Close, and one
@@ -100,4 +101,38 @@ func BenchmarkBoundContext_ActivateClose(b *testing.B) {
 
 func BenchmarkBoundContext_Active(b *testing.B) {
 	benchActive(b, scope.NewContextManager().Bind(context.Background()))
+}
+
+// benchInSim runs bench inside the root task of a simulation, with the
+// manager newManager makes for it.
+func benchInSim(b *testing.B, newManager func(*sim.Sim) opentracing.ScopeManager,
+	bench func(*testing.B, opentracing.ScopeManager)) {
+	_, err := sim.Run(func(s *sim.Sim) { bench(b, newManager(s)) }, sim.WithoutTrace())
+	if err != nil {
+		b.Fatal(err)
+	}
+}
+
+func BenchmarkTaskLocal_ActivateClose(b *testing.B) {
+	benchInSim(b, func(s *sim.Sim) opentracing.ScopeManager { return scope.NewTaskLocal(s) }, benchActivateClose)
+}
+
+func BenchmarkTaskLocal_Active(b *testing.B) {
+	benchInSim(b, func(s *sim.Sim) opentracing.ScopeManager { return scope.NewTaskLocal(s) }, benchActive)
+}
+
+func BenchmarkInheriting_ActivateClose(b *testing.B) {
+	benchInSim(b, newInheriting, benchActivateClose)
+}
+
+func BenchmarkInheriting_Active(b *testing.B) {
+	benchInSim(b, newInheriting, benchActive)
+}
+
+func BenchmarkStackContext_ActivateClose(b *testing.B) {
+	benchInSim(b, newStackContext, benchActivateClose)
+}
+
+func BenchmarkStackContext_Active(b *testing.B) {
+	benchInSim(b, newStackContext, benchActive)
 }

@@ -2,6 +2,7 @@ package scope
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 
@@ -75,11 +76,16 @@ func NewContextManager() *ContextManager {
 // ActivateContext returns a context derived from ctx in which span is active,
 // and the Scope of that activation. If finishOnClose is true, closing the
 // Scope finishes the span.
+//
+// The returned context is the scope itself: a context.Context that answers
+// Value for this manager's key and passes everything else to ctx, so an
+// activation allocates once.
 func (m *ContextManager) ActivateContext(ctx context.Context, span opentracing.Span, finishOnClose bool) (context.Context, opentracing.Scope) {
-	sc := &ctxScope{m: m, span: span, finishOnClose: finishOnClose, parent: ctx}
-	ctx = context.WithValue(ctx, ctxKey{m}, sc)
-	sc.ctx = ctx
-	return ctx, sc
+	if ctx == nil {
+		panic("scope: ActivateContext with a nil context")
+	}
+	sc := &ctxScope{Context: ctx, m: m, span: span, finishOnClose: finishOnClose}
+	return sc, sc
 }
 
 // ActiveFromContext returns the Scope active in ctx, or nil when ctx carries
@@ -152,14 +158,30 @@ func (b *BoundContext) Active() opentracing.Scope {
 	return b.m.ActiveFromContext(ctx)
 }
 
+// ctxScope is both the Scope and the context that carries it. The embedded
+// Context is the one before the activation (the parent).
 type ctxScope struct {
+	context.Context
 	m             *ContextManager
 	span          opentracing.Span
 	finishOnClose bool
-	parent        context.Context // the context before the activation
-	ctx           context.Context // the context that carries this scope
-	bound         *BoundContext   // set if activated through a BoundContext
+	bound         *BoundContext // set if activated through a BoundContext
 	closed        atomic.Bool
+}
+
+// Value returns the scope for this manager's key and asks the parent
+// otherwise.
+func (s *ctxScope) Value(key any) any {
+	if k, ok := key.(ctxKey); ok && k.m == s.m {
+		return s
+	}
+	return s.Context.Value(key)
+}
+
+// String renders the context chain, as the context package's own contexts
+// do.
+func (s *ctxScope) String() string {
+	return fmt.Sprintf("%v.WithScope(%v)", s.Context, s.span)
 }
 
 func (s *ctxScope) Span() opentracing.Span { return s.span }
@@ -170,7 +192,7 @@ func (s *ctxScope) Manager() opentracing.ScopeManager {
 	if s.bound != nil {
 		return s.bound
 	}
-	return s.m.Bind(s.ctx)
+	return s.m.Bind(s)
 }
 
 func (s *ctxScope) Close() {
@@ -184,7 +206,7 @@ func (s *ctxScope) Close() {
 			misuse = opentracing.MisuseCloseOutOfOrder
 		default:
 			s.closed.Store(true)
-			b.ctx = s.parent
+			b.ctx = s.Context
 		}
 		b.mu.Unlock()
 		if misuse != 0 {

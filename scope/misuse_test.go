@@ -2,6 +2,7 @@ package scope_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 
@@ -126,4 +127,29 @@ func TestContextManager_ScopeManagerOfUnboundScope(t *testing.T) {
 		assert.Same(t, sc, bound.Active())
 		assert.Equal(t, ctx, bound.Context())
 	}
+}
+
+// The context ActivateContext returns passes deadlines, cancellation and
+// other values through to its parent.
+func TestContextManager_ContextPassesThrough(t *testing.T) {
+	mgr := scope.NewContextManager()
+	parent, cancel := context.WithCancel(context.WithValue(context.Background(), ctxKey{}, "v"))
+	ctx, sc := mgr.ActivateContext(parent, mocktracer.New().StartSpan("x"), false)
+	child, cancelChild := context.WithCancel(ctx)
+	defer cancelChild()
+
+	assert.Equal(t, "v", ctx.Value(ctxKey{}))
+	assert.Same(t, sc, mgr.ActiveFromContext(child))
+	assert.Contains(t, fmt.Sprint(ctx), "WithScope(")
+	cancel()
+	<-child.Done()
+	assert.ErrorIs(t, child.Err(), context.Canceled)
+	assert.ErrorIs(t, ctx.Err(), context.Canceled)
+}
+
+func TestContextManager_NilContextPanics(t *testing.T) {
+	assert.Panics(t, func() {
+		//lint:ignore SA1012 the test checks the nil-context panic
+		scope.NewContextManager().ActivateContext(nil, mocktracer.New().StartSpan("x"), false)
+	})
 }
