@@ -18,8 +18,8 @@ const (
 	task2Work = 300 * time.Millisecond
 )
 
-// Subtask is one asynchronous subtask of a long-lived parent span.
-type Subtask struct {
+// subtask is one asynchronous subtask of a long-lived parent span.
+type subtask struct {
 	// Name is the operation name of the subtask's child span.
 	Name string
 	// Work is how long the subtask works in its child span.
@@ -41,10 +41,10 @@ type bugs struct {
 	earlyDone bool
 }
 
-// Run runs the subtask on e. parent is the late parent span; ctx carries it
+// run runs the subtask on e. parent is the late parent span; ctx carries it
 // on the ctx platform. On the inherit platform the subtask started with the
 // parent active and re-activates nothing.
-func (t *Subtask) Run(e env.Env, ctx context.Context, parent opentracing.Span, wg env.WaitGroup, b bugs) {
+func (t *subtask) run(e env.Env, ctx context.Context, parent opentracing.Span, wg env.WaitGroup, b bugs) {
 	tr := e.Tracer()
 	if !b.earlyDone {
 		defer wg.Done()
@@ -75,7 +75,7 @@ func (t *Subtask) Run(e env.Env, ctx context.Context, parent opentracing.Span, w
 
 // work does the subtask's work in its child span sp, then finishes the
 // span with finish.
-func (t *Subtask) work(e env.Env, sp opentracing.Span, finish func(), wg env.WaitGroup, b bugs) {
+func (t *subtask) work(e env.Env, sp opentracing.Span, finish func(), wg env.WaitGroup, b bugs) {
 	e.Logf("start %s, work %v", describe(sp), t.Work)
 	e.Sleep(t.Work)
 	if t.After != nil {
@@ -94,8 +94,8 @@ func (t *Subtask) work(e env.Env, sp opentracing.Span, finish func(), wg env.Wai
 func run(e env.Env, b bugs) error {
 	tr := e.Tracer()
 	wg := e.NewWaitGroup()
-	task1 := &Subtask{Name: "task1", Work: task1Work, Done: e.NewFuture()}
-	task2 := &Subtask{Name: "task2", Work: task2Work, After: task1.Done, Done: e.NewFuture()}
+	task1 := &subtask{Name: "task1", Work: task1Work, Done: e.NewFuture()}
+	task2 := &subtask{Name: "task2", Work: task2Work, After: task1.Done, Done: e.NewFuture()}
 
 	var (
 		parent    opentracing.Span
@@ -115,9 +115,9 @@ func run(e env.Env, b bugs) error {
 		e.Logf("start %s, not active", describe(parent))
 		ctx = opentracing.ContextWithSpan(ctx, parent)
 	}
-	for _, t := range []*Subtask{task1, task2} {
+	for _, t := range []*subtask{task1, task2} {
 		wg.Add(1)
-		e.Go(t.Name, func() { t.Run(e, ctx, parent, wg, b) })
+		e.Go(t.Name, func() { t.run(e, ctx, parent, wg, b) })
 	}
 	wg.Wait()
 	e.Logf("subtasks done: finish %s, late", describe(parent))
