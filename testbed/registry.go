@@ -1,11 +1,14 @@
 package testbed
 
 import (
+	"github.com/tracebed/tracebed/testbed/activefinish"
 	"github.com/tracebed/tracebed/testbed/clientserver"
 	"github.com/tracebed/tracebed/testbed/commonrequest"
 	"github.com/tracebed/tracebed/testbed/env"
 	"github.com/tracebed/tracebed/testbed/latespan"
 	"github.com/tracebed/tracebed/testbed/multiplecallbacks"
+	"github.com/tracebed/tracebed/testbed/nestedcallbacks"
+	"github.com/tracebed/tracebed/testbed/promisepropagation"
 )
 
 // scenarios lists every scenario package's Scenario, in the order the
@@ -15,4 +18,7 @@ var scenarios = []env.Scenario{
 	commonrequest.Scenario,
 	latespan.Scenario,
 	multiplecallbacks.Scenario,
+	nestedcallbacks.Scenario,
+	activefinish.Scenario,
+	promisepropagation.Scenario,
 }
