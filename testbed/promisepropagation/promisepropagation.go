@@ -81,6 +81,7 @@ func run(e env.Env, shared bool) error {
 					res.problems[i] = fmt.Errorf("success callback %d: no current span", i+1)
 					return
 				}
+				e.Logf("success callback %d logs on the current span", i+1)
 				sp.LogKV("event", fmt.Sprintf("Promised %d %s", i+1, v))
 				res.success[i] = v
 			})
@@ -93,6 +94,7 @@ func run(e env.Env, shared bool) error {
 				res.problems[2] = errors.New("error callback: no current span")
 				return
 			}
+			e.Logf("error callback logs on the current span")
 			ext.LogError(sp, err)
 			res.err = err
 		})
@@ -103,6 +105,7 @@ func run(e env.Env, shared bool) error {
 		ok.Success(SuccessValue)
 		bad.Error(errors.New(ErrorMessage))
 		finish() // before the callbacks are done: FOLLOWS_FROM
+		e.Logf("promises finished")
 	})
 	gate.Resolve(nil)
 	if runErr != nil {
