@@ -143,6 +143,7 @@ func (c *Chan[T]) tryRecv() (v T, ok, done bool) {
 func (c *Chan[T]) Send(v T) {
 	c.s.point(false)
 	if c.trySend(v) {
+		c.s.op("sent", c.obj.name)
 		return
 	}
 	w := &waiter[T]{t: c.s.cur, v: v}
@@ -153,6 +154,7 @@ func (c *Chan[T]) Send(v T) {
 	if w.closed {
 		panic("sim: send on closed " + c.obj.describe())
 	}
+	c.s.op("sent", c.obj.name)
 }
 
 // Recv receives a value, waiting for one. ok is false if the channel is
@@ -160,6 +162,7 @@ func (c *Chan[T]) Send(v T) {
 func (c *Chan[T]) Recv() (v T, ok bool) {
 	c.s.point(false)
 	if v, ok, done := c.tryRecv(); done {
+		c.s.op("received", c.obj.name)
 		return v, ok
 	}
 	w := &waiter[T]{t: c.s.cur}
@@ -167,6 +170,7 @@ func (c *Chan[T]) Recv() (v T, ok bool) {
 	for !w.done {
 		c.s.block("recv", c)
 	}
+	c.s.op("received", c.obj.name)
 	return w.v, w.ok
 }
 
@@ -177,6 +181,7 @@ func (c *Chan[T]) Close() {
 		panic("sim: close of closed " + c.obj.describe())
 	}
 	c.closed = true
+	c.s.op("close", c.obj.name)
 	for w := dequeue(&c.recvq); w != nil; w = dequeue(&c.recvq) {
 		c.complete(w)
 	}

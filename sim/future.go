@@ -32,6 +32,7 @@ func (f *Future[T]) Resolve(v T) {
 		panic("sim: " + f.obj.describe() + " resolved twice")
 	}
 	f.done, f.v = true, v
+	f.s.op("resolve", f.obj.name)
 	for _, w := range f.waiters {
 		f.s.wake(w)
 	}

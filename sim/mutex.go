@@ -37,6 +37,7 @@ func (m *Mutex) Lock() {
 		m.s.block("lock", m)
 	}
 	m.owner = t
+	m.s.op("locked", m.obj.name)
 }
 
 // TryLock locks m if it is free and reports whether it did. It is a
@@ -57,6 +58,7 @@ func (m *Mutex) Unlock() {
 		panic("sim: unlock of unlocked " + m.obj.describe())
 	}
 	m.owner = nil
+	m.s.op("unlock", m.obj.name)
 	for _, w := range m.waiters {
 		m.s.wake(w)
 	}

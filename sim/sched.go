@@ -28,6 +28,8 @@ type Sim struct {
 	timers timerHeap
 	tseq   int
 
+	watches []*ctxWatch // waits on done channels, polled every step
+
 	objects     int
 	steps       int
 	choices     []int
@@ -262,6 +264,7 @@ func (s *Sim) pick(cur *Task, yielding bool) *Task {
 		s.fail(ErrLivelock, nil, nil, "", fmt.Sprintf("the run passed %d scheduling points without ending", s.maxSteps))
 		return nil
 	}
+	s.pollWatches()
 	for len(s.runq) == 0 {
 		if s.live == 0 {
 			return nil
@@ -273,6 +276,7 @@ func (s *Sim) pick(cur *Task, yielding bool) *Task {
 		if s.failure != nil {
 			return nil
 		}
+		s.pollWatches()
 	}
 	s.cand = s.cand[:0]
 	if cur != nil && cur.state == stateRunnable {
@@ -302,6 +306,9 @@ func (s *Sim) pick(cur *Task, yielding bool) *Task {
 		chosen = s.cand[i]
 	}
 	s.remove(chosen)
+	if chosen != cur {
+		s.record(Event{Kind: EvRun, Task: chosen.id})
+	}
 	return chosen
 }
 
@@ -392,6 +399,13 @@ func (s *Sim) record(ev Event) {
 	}
 	ev.Step, ev.At = s.steps, s.now
 	s.trace.events = append(s.trace.events, ev)
+}
+
+// op records that the current task did operation what on object on.
+func (s *Sim) op(what, on string) {
+	if s.trace.on() && s.cur != nil {
+		s.record(Event{Kind: EvOp, Task: s.cur.id, Text: what, On: on})
+	}
 }
 
 // Logf appends a note to the trace, in the current task's lane.

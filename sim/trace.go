@@ -29,6 +29,11 @@ const (
 	EvNote
 	// EvPanic: Task panicked (Text is the value) or called runtime.Goexit.
 	EvPanic
+	// EvRun: Task starts (or resumes) running after another task.
+	EvRun
+	// EvOp: Task did operation Text on object On (a Var access, a lock
+	// taken or released, a value sent or received...).
+	EvOp
 )
 
 // String returns the kind's name as used in trace listings.
@@ -48,6 +53,10 @@ func (k EventKind) String() string {
 		return "note"
 	case EvPanic:
 		return "panic"
+	case EvRun:
+		return "run"
+	case EvOp:
+		return "op"
 	}
 	return "unknown"
 }
@@ -88,6 +97,10 @@ func (e Event) String() string {
 		what = fmt.Sprintf("timer %d fires", e.Arg)
 	case EvExit:
 		what = "exit"
+	case EvRun:
+		what = "run"
+	case EvOp:
+		what = e.Text + " " + e.On
 	case EvBlock:
 		what = "block " + e.Text
 		switch {

@@ -21,12 +21,14 @@ func NewVar[T any](s *Sim, v T) *Var[T] {
 // Load returns the value. It is a scheduling point.
 func (x *Var[T]) Load() T {
 	x.s.point(false)
+	x.s.op("load", x.obj.name)
 	return x.v
 }
 
 // Store sets the value. It is a scheduling point.
 func (x *Var[T]) Store(v T) {
 	x.s.point(false)
+	x.s.op("store", x.obj.name)
 	x.v = v
 }
 
@@ -34,6 +36,7 @@ func (x *Var[T]) Store(v T) {
 // scheduling point.
 func (x *Var[T]) Swap(v T) T {
 	x.s.point(false)
+	x.s.op("swap", x.obj.name)
 	old := x.v
 	x.v = v
 	return old
@@ -44,6 +47,7 @@ func (x *Var[T]) Swap(v T) T {
 // scheduling point.
 func (x *Var[T]) Update(f func(T) T) T {
 	x.s.point(false)
+	x.s.op("update", x.obj.name)
 	x.v = f(x.v)
 	return x.v
 }
