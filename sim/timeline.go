@@ -6,102 +6,138 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // laneWidth bounds the width of a timeline lane; longer text is cut.
 const laneWidth = 22
 
 // Timeline renders the trace as text with one lane (column) per task, and
-// one row per event: spawns, blocks, exits, panics, notes, timers, and a
-// "▶" where a task starts running after another. Decisions are not shown;
-// [Trace.String] lists them.
+// one row per event: spawns, blocks, operations, exits, panics, timers, a
+// "▶" where a task starts running after another, and a note ([Sim.Logf])
+// as "·" and its text in full, running on over the (empty) lanes to its
+// right. The first column
+// holds the scheduling decisions: "run 2 (1 of 3)" says the strategy picked
+// task 2, option 1 of the 3 runnable tasks; other kinds (select, timer,
+// rand) read "select 0 of 2". Each lane is as wide as its widest cell, up
+// to a bound.
 //
-//	step  time   | timers       | 0 root       | 1 worker
-//	   1  +0s    |              | spawn 1      |
-//	   1  +0s    |              |              | ▶
+//	step time   | decision       | 0 root  | 1 worker
+//	   1 +0s    |                | ▶       |
+//	   1 +0s    |                | spawn 1 |
+//	   3 +0s    | run 1 (1 of 2) |         |
+//	   3 +0s    |                |         | ▶
+//	   3 +0s    |                |         | · the worker starts
 func (tr *Trace) Timeline() string {
 	type row struct {
 		step int
 		at   time.Duration
-		lane int // -1: timers lane
+		lane int // -1: timers lane, -2: decisions
 		text string
+		note string
 	}
+	const (
+		timersLane   = -1
+		decisionLane = -2
+	)
 	var rows []row
 	hasTimers := false
 	for _, e := range tr.events {
-		var text string
+		r := row{step: e.Step, at: e.At, lane: e.Task}
 		switch e.Kind {
 		case EvDecide:
-			continue
+			r.lane = decisionLane
+			if e.Text == KindTask.String() {
+				r.text = fmt.Sprintf("run %d (%d of %d)", e.Obj, e.Arg, e.N)
+			} else {
+				r.text = fmt.Sprintf("%s %d of %d", e.Text, e.Arg, e.N)
+			}
 		case EvRun:
-			text = "▶"
+			r.text = "▶"
 		case EvSpawn:
-			text = fmt.Sprintf("spawn %d", e.Arg)
+			r.text = fmt.Sprintf("spawn %d", e.Arg)
 			if e.Task < 0 {
 				continue // the root, or a task started by a timer (shown by its ▶)
 			}
 		case EvExit:
-			text = "exit"
+			r.text = "exit"
 		case EvOp:
-			text = e.Text + " " + e.On
+			r.text = e.Text + " " + e.On
 		case EvBlock:
-			text = e.Text
+			r.text = e.Text
 			if e.On != "" {
-				text += " " + e.On
+				r.text += " " + e.On
 			} else if e.Text == "sleep" {
-				text += fmt.Sprintf(" →+%v", time.Duration(e.Arg))
+				r.text += fmt.Sprintf(" →+%v", time.Duration(e.Arg))
 			}
 		case EvTimer:
-			text = fmt.Sprintf("timer %d", e.Arg)
+			r.text = fmt.Sprintf("timer %d", e.Arg)
 			hasTimers = true
 		case EvPanic:
-			text = "PANIC " + e.Text
+			r.text = "PANIC " + e.Text
 		case EvNote:
-			text = "· " + e.Text
+			r.text, r.note = "·", e.Text
 			if e.Task < 0 {
 				hasTimers = true
 			}
 		default:
-			text = e.Kind.String()
+			r.text = e.Kind.String()
 		}
-		rows = append(rows, row{e.Step, e.At, e.Task, text})
+		rows = append(rows, r)
 	}
-	var lanes []string
+	// Columns: decisions, then timers if any fired, then one per task.
+	header := []string{"decision"}
 	if hasTimers {
-		lanes = append(lanes, "timers")
+		header = append(header, "timers")
 	}
 	for _, t := range tr.tasks {
-		lanes = append(lanes, fmt.Sprintf("%d %s", t.ID, t.Name))
+		header = append(header, fmt.Sprintf("%d %s", t.ID, t.Name))
 	}
 	col := func(lane int) int {
-		if hasTimers {
-			return lane + 1
+		switch {
+		case lane == decisionLane:
+			return 0
+		case hasTimers:
+			return lane + 2
 		}
-		return lane
+		return lane + 1
+	}
+	widths := make([]int, len(header))
+	for i, h := range header {
+		widths[i] = min(utf8.RuneCountInString(h), laneWidth)
+	}
+	for _, r := range rows {
+		if c := col(r.lane); c >= 0 && c < len(widths) {
+			widths[c] = max(widths[c], min(utf8.RuneCountInString(r.text), laneWidth))
+		}
 	}
 	var b strings.Builder
-	writeRow := func(step, at string, cells []string) {
-		fmt.Fprintf(&b, "%5s %-9s", step, at)
-		for _, c := range cells {
-			fmt.Fprintf(&b, "| %-*s", laneWidth, cut(c))
+	writeRow := func(step, at string, cells []string, note string) {
+		line := fmt.Sprintf("%5s %-9s", step, at)
+		for i, c := range cells {
+			if note != "" && c != "" {
+				// The only filled cell: the note runs on over the
+				// lanes to its right, which are empty in this row.
+				line += "| " + c + " " + note
+				break
+			}
+			c = cut(c)
+			line += "| " + c + strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c)+1)
 		}
-		b.WriteString("\n")
+		b.WriteString(strings.TrimRight(line, " "))
+		b.WriteByte('\n')
 	}
-	writeRow("step", "time", lanes)
+	writeRow("step", "time", header, "")
 	for _, r := range rows {
-		cells := make([]string, len(lanes))
+		cells := make([]string, len(header))
 		c := col(r.lane)
 		if c < 0 || c >= len(cells) {
 			continue
 		}
 		cells[c] = r.text
-		writeRow(fmt.Sprint(r.step), "+"+r.at.String(), cells)
+		writeRow(fmt.Sprint(r.step), "+"+r.at.String(), cells, r.note)
 	}
-	lines := strings.Split(b.String(), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " ")
-	}
-	return strings.Join(lines, "\n")
+	return b.String()
 }
 
 // cut shortens s to laneWidth runes.

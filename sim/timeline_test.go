@@ -29,21 +29,40 @@ func TestTimeline_LanePerTask(t *testing.T) {
 	}, sim.WithStrategy(sim.Random(1)))
 	require.NoError(t, err)
 	tl := res.Trace.Timeline()
-	lines := strings.Split(tl, "\n")
-	assert.Contains(t, lines[0], "| timers")
-	assert.Contains(t, lines[0], "| 0 root")
-	assert.Contains(t, lines[0], "| 1 worker")
+	lines := strings.Split(strings.TrimSuffix(tl, "\n"), "\n")
+	header := strings.Split(lines[0], "|")
+	require.Len(t, header, 5, lines[0])
+	assert.Equal(t, "decision", strings.TrimSpace(header[1]))
+	assert.Equal(t, "timers", strings.TrimSpace(header[2]))
+	assert.Equal(t, "0 root", strings.TrimSpace(header[3]))
+	assert.Equal(t, "1 worker", strings.TrimSpace(header[4]))
 	assert.Contains(t, tl, "lock mutex#1")
-	assert.Contains(t, tl, "· got the lock at 1s")
 	assert.Contains(t, tl, "sleep →+1s")
-	// Every row has one cell filled, in the lane of its task.
+	// Every row fills exactly one cell; a note's marker sits in its task's
+	// lane and its whole text follows the lanes.
+	var notes, decisions int
 	for _, l := range lines[1:] {
+		cells := strings.Split(l, "|")
+		require.Len(t, cells, 5, l) // the note is in the last lane: nothing to run over
+		filled := 0
+		for _, c := range cells[1:] {
+			if strings.TrimSpace(c) != "" {
+				filled++
+			}
+		}
+		assert.Equal(t, 1, filled, l)
 		if strings.Contains(l, "got the lock") {
-			cells := strings.Split(l, "|")
-			require.Len(t, cells, 4, l)
-			assert.Contains(t, cells[3], "got the lock")
+			notes++
+			assert.True(t, strings.HasPrefix(strings.TrimSpace(cells[4]), "·"), l)
+			assert.Equal(t, "· got the lock at 1s", strings.TrimSpace(cells[4]), l)
+		}
+		if strings.TrimSpace(cells[1]) != "" {
+			decisions++
+			assert.Regexp(t, `^run [01] \([01] of 2\)$`, strings.TrimSpace(cells[1]))
 		}
 	}
+	assert.Equal(t, 1, notes)
+	assert.Equal(t, res.Decisions, decisions, "one row per decision")
 }
 
 func TestWriteChrome_ValidJSON(t *testing.T) {

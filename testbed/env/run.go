@@ -87,7 +87,7 @@ func RunSim(sc Scenario, p Platform, cfg Config) (Outcome, error) {
 	if res != nil {
 		out.Schedule = res.Schedule
 		if res.Trace != nil {
-			out.Timeline = res.Trace.String()
+			out.Timeline = res.Trace.Timeline()
 		}
 	}
 	var sf *sim.Failure
