@@ -57,7 +57,7 @@ type glShard struct {
 	// ones with a scope open, modulo glShards), so a linear scan beats a map
 	// and an emptied entry is dropped by moving the last one into its place.
 	entries []glEntry
-	_       [24]byte // keeps shards on separate cache lines
+	_       [32]byte // pads a shard to 64 bytes: one cache line each
 }
 
 type glEntry struct {

@@ -3,6 +3,7 @@ package scope
 import (
 	"sync"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -78,4 +79,9 @@ func TestGoroutineLocal_ForeignCloseDoesNotDisturb(t *testing.T) {
 	sc.Close()
 	assert.Equal(t, 1, sp.finishes)
 	assert.Nil(t, m.Active())
+}
+func TestGoroutineLocal_ShardIsOneCacheLine(t *testing.T) {
+	if got := unsafe.Sizeof(glShard{}); got != 64 {
+		t.Errorf("unsafe.Sizeof(glShard{}) = %d, want 64", got)
+	}
 }

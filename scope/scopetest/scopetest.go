@@ -38,11 +38,25 @@
 //
 // Close restores the scope that was active before the activation, and
 // finishes the span if finishOnClose was set (exactly once). Closing a
-// scope twice, closing it while a scope activated after it on the same
-// stack is still open, and closing it from a task that does not own it do
+// scope twice, closing it from a task that does not own it, and closing it
+// while a scope activated after it on the same stack is still open do
 // nothing but report a misuse of kind MisuseCloseTwice,
-// MisuseCloseOutOfOrder or MisuseCloseFromOtherTask. Active returns the very
-// Scope that Activate returned (Python's "active is scope").
+// MisuseCloseFromOtherTask or MisuseCloseOutOfOrder (checked in that
+// order: a second Close from another task is a close_twice). Under Shared
+// the owner of a scope is its stack, so any task sharing it may close the
+// top. Active returns the very Scope that Activate returned (Python's
+// "active is scope"); a new span's implicit parent
+// (opentracing.NewStartSpanOptions) is the model's active span.
+//
+// # Platforms
+//
+// Under Goroutines each task is a goroutine started with the go statement
+// by its parent, and the harness drives them one at a time from the test's
+// goroutine. Under SimTasks each random sequence is one sim.Run: the harness
+// itself runs as the root task and each task is a sim task spawned with
+// Sim.Go by its parent, so inheritable sim.Local values flow as they would
+// in a scenario; the scope_check "external" checks (a call outside any
+// task) are left out there, since sim forbids them.
 package scopetest
 
 import (
