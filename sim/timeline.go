@@ -19,14 +19,13 @@ const laneWidth = 22
 // right. The first column
 // holds the scheduling decisions: "run 2 (1 of 3)" says the strategy picked
 // task 2, option 1 of the 3 runnable tasks; other kinds (select, timer,
-// rand) read "select 0 of 2". Each lane is as wide as its widest cell, up
-// to a bound.
+// rand) read "select 0 of 2"; a decision shares the row of the event it
+// led to. Each lane is as wide as its widest cell, up to a bound.
 //
 //	step time   | decision       | 0 root  | 1 worker
 //	   1 +0s    |                | ▶       |
 //	   1 +0s    |                | spawn 1 |
-//	   3 +0s    | run 1 (1 of 2) |         |
-//	   3 +0s    |                |         | ▶
+//	   3 +0s    | run 1 (1 of 2) |         | ▶
 //	   3 +0s    |                |         | · the worker starts
 func (tr *Trace) Timeline() string {
 	type row struct {
@@ -115,7 +114,7 @@ func (tr *Trace) Timeline() string {
 	writeRow := func(step, at string, cells []string, note string) {
 		line := fmt.Sprintf("%5s %-9s", step, at)
 		for i, c := range cells {
-			if note != "" && c != "" {
+			if note != "" && c != "" && i > 0 {
 				// The only filled cell: the note runs on over the
 				// lanes to its right, which are empty in this row.
 				line += "| " + c + " " + note
@@ -128,13 +127,24 @@ func (tr *Trace) Timeline() string {
 		b.WriteByte('\n')
 	}
 	writeRow("step", "time", header, "")
-	for _, r := range rows {
+	for i := 0; i < len(rows); i++ {
+		r := rows[i]
 		cells := make([]string, len(header))
 		c := col(r.lane)
 		if c < 0 || c >= len(cells) {
 			continue
 		}
 		cells[c] = r.text
+		// A decision shares the row of the event it led to, at its step,
+		// so that a run of scheduling points costs no extra rows.
+		if r.lane == decisionLane && i+1 < len(rows) {
+			next := rows[i+1]
+			if nc := col(next.lane); next.lane != decisionLane && next.step == r.step && nc > 0 && nc < len(cells) {
+				cells[nc] = next.text
+				r.note = next.note
+				i++
+			}
+		}
 		writeRow(fmt.Sprint(r.step), "+"+r.at.String(), cells, r.note)
 	}
 	return b.String()

@@ -87,12 +87,14 @@ func run(e env.Env, cfg config) error {
 				sm = tr.ScopeManager()
 			}
 			sc := Activate(sm, st.span, e.NewMutex())
-			sc.ref.bug, sc.ref.preempt = cfg.bug, e.Yield
+			sc.ref.bug, sc.ref.preempt, sc.ref.logf = cfg.bug, e.Yield, e.Logf
+			e.Logf("entry: span parent active (refs=1)")
 			ctx := opentracing.ContextWithSpan(context.Background(), st.span)
 			for n := 1; n <= cfg.actions; n++ {
 				cont := sc.Capture()
 				e.Go("action"+strconv.Itoa(n), func() { st.action(ctx, n, cont) })
 			}
+			e.Logf("entry: close its scope and end")
 			sc.Close()
 			if cfg.creatorFinishes {
 				st.span.Finish()
@@ -121,12 +123,14 @@ func (st *runState) action(ctx context.Context, n int, cont *Continuation) {
 			return
 		}
 		st.work()
+		st.e.Logf("action%d: the span is active (inherited): set %s", n, Tag(n))
 		active.SetTag(Tag(n), true)
 		st.record(nil)
 		cont.Close()
 	case env.Context:
 		sp := opentracing.SpanFromContext(ctx)
 		st.work()
+		st.e.Logf("action%d: span from the context: set %s", n, Tag(n))
 		sp.SetTag(Tag(n), true)
 		st.record(nil)
 		cont.Close()
@@ -136,7 +140,9 @@ func (st *runState) action(ctx context.Context, n int, cont *Continuation) {
 		// push and pop one shared stack out of order.
 		st.e.StackContext(func() {
 			sc := cont.Activate()
+			st.e.Logf("action%d: continuation activated", n)
 			st.work()
+			st.e.Logf("action%d: set %s, close the scope", n, Tag(n))
 			sc.Span().SetTag(Tag(n), true)
 			st.record(nil)
 			sc.Close()

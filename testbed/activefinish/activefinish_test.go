@@ -24,3 +24,10 @@ func TestActiveFinishOneAction(t *testing.T) {
 func TestActiveFinishBroken(t *testing.T) {
 	env.TestBroken(t, activefinish.Scenario)
 }
+
+// TestBrokenVariantsOdds pins down which broken variants depend on the
+// interleaving: the two reference-count races fail only when the actions'
+// releases interleave; creatorfinishes fails under every schedule.
+func TestBrokenVariantsOdds(t *testing.T) {
+	env.TestBrokenOdds(t, activefinish.Scenario, map[string]bool{"nolock": false, "readafterunlock": false, "creatorfinishes": true})
+}

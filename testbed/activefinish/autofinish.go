@@ -19,6 +19,14 @@ type refCount struct {
 	// preempt is a scheduling point (env.Yield) that stands for the
 	// preemption between a load and a store of an unguarded counter.
 	preempt func()
+	// logf, if set, annotates the run (env.Logf).
+	logf func(format string, args ...any)
+}
+
+func (r *refCount) log(format string, args ...any) {
+	if r.logf != nil {
+		r.logf(format, args...)
+	}
 }
 
 // bug is a planted mistake in the reference count.
@@ -38,7 +46,9 @@ const (
 func (r *refCount) acquire() {
 	r.mu.Lock()
 	r.n++
+	n := r.n
 	r.mu.Unlock()
+	r.log("capture (refs=%d)", n)
 }
 
 // release drops one reference; the one that drops the last finishes the
@@ -47,25 +57,34 @@ func (r *refCount) release() {
 	switch r.bug {
 	case bugNoLock:
 		n := r.n
+		r.log("release: load refs=%d, no lock held", n)
 		r.preempt()
 		r.n = n - 1
+		r.log("release: store refs=%d", n-1)
 		if r.n == 0 {
 			r.span.Finish()
+			r.log("last reference dropped: span finished")
 		}
 	case bugReadAfterUnlock:
 		r.mu.Lock()
 		r.n--
+		n := r.n
 		r.mu.Unlock()
+		r.log("release (refs=%d), then read the count again after the unlock", n)
+		r.preempt()
 		if r.n == 0 {
 			r.span.Finish()
+			r.log("read refs=0: span finished")
 		}
 	default:
 		r.mu.Lock()
 		r.n--
-		last := r.n == 0
+		n := r.n
 		r.mu.Unlock()
-		if last {
+		r.log("release (refs=%d)", n)
+		if n == 0 {
 			r.span.Finish()
+			r.log("last reference dropped: span finished")
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"os"
+	"sort"
 	"strconv"
 	"testing"
 )
@@ -135,6 +136,45 @@ func TestBroken(t *testing.T, sc Scenario) {
 			}
 			if replayed.Err == nil || replayed.Schedule != first.Schedule {
 				t.Fatalf("replaying schedule %q did not reproduce the failure", first.Schedule)
+			}
+		})
+	}
+}
+
+// TestBrokenOdds pins down which broken variants of the scenario depend on
+// the interleaving. everySchedule names variants: true for one that must
+// fail on every schedule (a plain mistake), false for one that must fail on
+// some schedules and pass on others (a race: if every run failed, it would
+// not be the interleaving bug it claims to be). Each strategy explores
+// Seeds() seeds, at least 200.
+func TestBrokenOdds(t *testing.T, sc Scenario, everySchedule map[string]bool) {
+	t.Helper()
+	names := make([]string, 0, len(everySchedule))
+	for name := range everySchedule {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			b, err := sc.BrokenByName(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, p := sc.Variant(b)
+			for _, st := range Strategies() {
+				stats, err := Explore(v, p, Exploration{Strategy: st, Seeds: max(Seeds(), 200)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Logf("%s: %d of %d runs failed, %d distinct schedules", st, stats.Failures, stats.Runs, stats.Distinct)
+				switch {
+				case stats.Failures == 0:
+					t.Errorf("%s found no failure", st)
+				case everySchedule[name] && stats.Failures != stats.Runs:
+					t.Errorf("%s: %d of %d runs passed, want every schedule to fail", st, stats.Runs-stats.Failures, stats.Runs)
+				case !everySchedule[name] && stats.Failures == stats.Runs:
+					t.Errorf("%s: every run failed, the bug should depend on the schedule", st)
+				}
 			}
 		})
 	}

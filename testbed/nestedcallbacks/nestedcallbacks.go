@@ -54,26 +54,35 @@ func (c *chain) task(ctx context.Context, n int, errs error) {
 	case activate:
 		// Only the last task finishes the span, by closing its scope.
 		sc := c.tr.ScopeManager().Activate(c.span, n == Depth)
+		c.e.Logf("task%d: activate the span handed down (finishOnClose=%t), set %s", n, n == Depth, Key(n))
 		sc.Span().SetTag(Key(n), Value(n))
 		if n < Depth {
 			c.spawn(ctx, n+1, errs)
 		}
 		sc.Close()
+		if n == Depth {
+			c.e.Logf("task%d: scope closed, span finished", n)
+		}
 	case find:
 		active := c.tr.ActiveSpan()
 		if active != c.span {
 			errs = errors.Join(errs, fmt.Errorf("task%d: the active span is %v, want the span handed down", n, active))
 		}
 		if active != nil {
+			c.e.Logf("task%d: found %s active, set %s", n, name(active), Key(n))
 			active.SetTag(Key(n), Value(n))
+		} else {
+			c.e.Logf("task%d: found no span active: nothing to tag", n)
 		}
 		if n < Depth {
 			c.spawn(ctx, n+1, errs)
 		} else if active != nil {
+			c.e.Logf("task%d: finish the active span", n)
 			active.Finish()
 		}
 	case fromContext:
 		span := opentracing.SpanFromContext(ctx)
+		c.e.Logf("task%d: %s from the context, set %s", n, name(span), Key(n))
 		if span != c.span {
 			errs = errors.Join(errs, fmt.Errorf("task%d: the context's span is %v, want the span handed down", n, span))
 		}
@@ -81,12 +90,24 @@ func (c *chain) task(ctx context.Context, n int, errs error) {
 		if n < Depth {
 			c.spawn(ctx, n+1, errs)
 		} else {
+			c.e.Logf("task%d: finish the span", n)
 			span.Finish()
 		}
 	}
 	if n == Depth {
 		c.done.Resolve(errs)
 	}
+}
+
+// name names a span in the run's notes.
+func name(sp opentracing.Span) string {
+	if sp == nil {
+		return "no span"
+	}
+	if ms, ok := sp.(interface{ OperationName() string }); ok {
+		return fmt.Sprintf("span %q", ms.OperationName())
+	}
+	return fmt.Sprintf("%T", sp)
 }
 
 // spawn starts task n: fire and forget.
@@ -113,6 +134,7 @@ func run(e env.Env, st style) error {
 	switch {
 	case st == fromContext:
 		c.span = c.tr.StartSpan("one")
+		e.Logf("root: span one in a context, spawn task1")
 		c.spawn(opentracing.ContextWithSpan(context.Background(), c.span), 1, nil)
 	case e.Platform().Propagation == env.Shared:
 		// Tornado: the tasks share the stack context's active scope, so
@@ -122,6 +144,7 @@ func run(e env.Env, st style) error {
 		e.StackContext(func() {
 			sc := c.tr.StartActiveSpan("one", opentracing.FinishOnClose(false))
 			c.span = sc.Span()
+			e.Logf("root: span one active in the stack context, spawn task1 and wait")
 			c.spawn(context.Background(), 1, nil)
 			err, _ = c.done.Get().(error)
 			sc.Close()
@@ -132,8 +155,10 @@ func run(e env.Env, st style) error {
 		// false, so closing this scope leaves the span to the chain.
 		sc := c.tr.StartActiveSpan("one", opentracing.FinishOnClose(false))
 		c.span = c.tr.ActiveSpan()
+		e.Logf("root: span one active (finishOnClose=false), spawn task1")
 		c.spawn(context.Background(), 1, nil)
 		sc.Close()
+		e.Logf("root: scope closed, the span stays open")
 	}
 	err, _ := c.done.Get().(error)
 	return err
