@@ -108,11 +108,19 @@ func parseSeeds(s string) (first uint64, n int, err error) {
 	return 0, v, nil
 }
 
-// TB is the part of *testing.T that [Check] uses.
+// TB is the part of *testing.T that [Check] uses; *testing.T, *testing.B
+// and *testing.F implement it.
 type TB interface {
+	// Helper marks the caller as a helper function, so that failures are
+	// reported at the caller's caller.
 	Helper()
+	// Name returns the test's name, from which Check builds the -run
+	// pattern of the go test line that reproduces a failure.
 	Name() string
+	// Logf logs a line: Check's progress and summary.
 	Logf(format string, args ...any)
+	// Fatalf reports a failure and stops the test: Check calls it at
+	// most once, with the failure report and the lines that reproduce it.
 	Fatalf(format string, args ...any)
 }
 

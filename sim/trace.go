@@ -117,8 +117,15 @@ func (e Event) String() string {
 
 // TaskInfo names a task of a trace.
 type TaskInfo struct {
-	ID, Parent int
-	Name       string
+	// ID is the task's id: 0 for the root, then 1, 2... in spawn order.
+	// It is the Task of the task's events.
+	ID int
+	// Parent is the id of the task that spawned it, -1 for the root and
+	// for tasks started by timers outside any task.
+	Parent int
+	// Name is the name the task was spawned with ([Sim.Go],
+	// [WaitGroup.Go], [NewLoop]...); "root" for the root task.
+	Name string
 }
 
 // Trace is the record of one run: its tasks and events in order. It is
