@@ -3,6 +3,8 @@ package sim_test
 import (
 	"flag"
 	"fmt"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -231,4 +233,23 @@ func TestShrink_PassingScheduleUnchanged(t *testing.T) {
 	got, f := sim.Shrink(func(s *sim.Sim) {}, "1:")
 	assert.Nil(t, f)
 	assert.Equal(t, "1:", got)
+}
+
+// TestCheck_BadEnvIsATestFailure runs this test binary again with a bad
+// SIM_SEED: the binary must start (no panic while the package loads), and
+// Check must fail the test with one line naming the variable.
+func TestCheck_BadEnvIsATestFailure(t *testing.T) {
+	if os.Getenv("SIM_TEST_BAD_ENV_CHILD") == "1" {
+		sim.Check(t, func(s *sim.Sim) {}, sim.WithSeeds(0, 1))
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCheck_BadEnvIsATestFailure$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "SIM_TEST_BAD_ENV_CHILD=1", "SIM_SEED=x")
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "the child should fail: %s", out)
+	assert.Equal(t, 1, exit.ExitCode(), "%s", out)
+	assert.Contains(t, string(out), `sim: SIM_SEED="x": want an unsigned integer`)
+	assert.Contains(t, string(out), "--- FAIL: TestCheck_BadEnvIsATestFailure")
+	assert.NotContains(t, string(out), "panic")
 }

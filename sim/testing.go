@@ -21,6 +21,10 @@ import (
 //
 // They are registered on flag.CommandLine when the package loads, as
 // rapid's are; a command that imports sim should parse a FlagSet of its own.
+// A bad value on the command line is a flag error; a bad value in the
+// environment is reported by [Check], which fails the test naming the
+// variable (unless the flag, given on the command line, overrides it). An
+// empty variable counts as unset.
 var flags = registerFlags(flag.CommandLine, os.LookupEnv)
 
 // DefaultSeeds is the number of seeds [Check] runs by default; -short
@@ -28,10 +32,21 @@ var flags = registerFlags(flag.CommandLine, os.LookupEnv)
 const DefaultSeeds = 1000
 
 type flagValues struct {
+	fs       *flag.FlagSet
 	seed     optSeed
 	schedule string
-	strategy string
-	seeds    string
+	strategy checkedString
+	seeds    checkedString
+	// strategyEnv reports that SIM_STRATEGY set the strategy.
+	strategyEnv bool
+	// envErrs are the bad SIM_* values, in registration order.
+	envErrs []envError
+}
+
+// envError is a bad environment default of a flag.
+type envError struct {
+	flag string // the flag's name, without the dash
+	err  error
 }
 
 type optSeed struct {
@@ -53,42 +68,102 @@ func (o *optSeed) Set(s string) error {
 	}
 	v, err := strconv.ParseUint(s, 10, 64)
 	if err != nil {
-		return fmt.Errorf("bad seed %q", s)
+		return errors.New("want an unsigned integer")
 	}
 	o.set, o.v = true, v
 	return nil
 }
 
+// checkedString is a string flag whose values check accepts.
+type checkedString struct {
+	v     string
+	check func(string) error
+}
+
+func (c *checkedString) String() string {
+	if c == nil {
+		return ""
+	}
+	return c.v
+}
+
+func (c *checkedString) Set(s string) error {
+	if c.check != nil {
+		if err := c.check(s); err != nil {
+			return err
+		}
+	}
+	c.v = s
+	return nil
+}
+
+func checkStrategy(s string) error {
+	if _, err := ParseStrategy(s); err != nil {
+		return errors.New(strings.TrimPrefix(err.Error(), "sim: "))
+	}
+	return nil
+}
+
+func checkSeeds(s string) error {
+	_, _, err := parseSeeds(s)
+	return err
+}
+
 // registerFlags registers the -sim.* flags on fs, with defaults read from
-// the environment through lookup. A bad environment value panics, naming
-// the variable.
+// the environment through lookup. A bad environment value is recorded, not
+// applied: [flagValues.envErr] reports it.
 func registerFlags(fs *flag.FlagSet, lookup func(string) (string, bool)) *flagValues {
-	f := &flagValues{strategy: "portfolio"}
-	if v, ok := lookup("SIM_SEED"); ok {
-		if err := f.seed.Set(v); err != nil {
-			panic(fmt.Sprintf("sim: SIM_SEED=%q: %v", v, err))
+	f := &flagValues{
+		fs:       fs,
+		strategy: checkedString{v: "portfolio", check: checkStrategy},
+		seeds:    checkedString{check: checkSeeds},
+	}
+	env := func(key, name string, set func(string) error) bool {
+		v, ok := lookup(key)
+		if !ok || v == "" {
+			return false
 		}
-	}
-	if v, ok := lookup("SIM_SCHEDULE"); ok {
-		f.schedule = v
-	}
-	if v, ok := lookup("SIM_STRATEGY"); ok {
-		if _, err := ParseStrategy(v); err != nil {
-			panic(fmt.Sprintf("sim: SIM_STRATEGY=%q: %v", v, err))
+		if err := set(v); err != nil {
+			f.envErrs = append(f.envErrs, envError{name, fmt.Errorf("sim: %s=%q: %v", key, v, err)})
+			return false
 		}
-		f.strategy = v
+		return true
 	}
-	if v, ok := lookup("SIM_SEEDS"); ok {
-		if _, _, err := parseSeeds(v); err != nil {
-			panic(fmt.Sprintf("sim: SIM_SEEDS=%q: %v", v, err))
-		}
-		f.seeds = v
-	}
+	env("SIM_SEED", "sim.seed", f.seed.Set)
+	env("SIM_SCHEDULE", "sim.schedule", func(v string) error { f.schedule = v; return nil })
+	f.strategyEnv = env("SIM_STRATEGY", "sim.strategy", f.strategy.Set)
+	env("SIM_SEEDS", "sim.seeds", f.seeds.Set)
 	fs.Var(&f.seed, "sim.seed", "sim: run only this seed")
 	fs.StringVar(&f.schedule, "sim.schedule", f.schedule, "sim: replay this schedule")
-	fs.StringVar(&f.strategy, "sim.strategy", f.strategy, "sim: strategy: random, pct[:depth], portfolio or dfs[:preemptions]")
-	fs.StringVar(&f.seeds, "sim.seeds", f.seeds, "sim: number of seeds (N) or range of seeds (A-B) to run")
+	fs.Var(&f.strategy, "sim.strategy", "sim: strategy: random, pct[:depth], portfolio or dfs[:preemptions]")
+	fs.Var(&f.seeds, "sim.seeds", "sim: number of seeds (N) or range of seeds (A-B) to run")
 	return f
+}
+
+// isSet reports whether the named flag was given on the command line.
+func (f *flagValues) isSet(name string) bool {
+	set := false
+	f.fs.Visit(func(fl *flag.Flag) {
+		if fl.Name == name {
+			set = true
+		}
+	})
+	return set
+}
+
+// envErr returns the bad environment values whose flags the command line
+// does not override, as one line, or nil.
+func (f *flagValues) envErr() error {
+	var msgs []string
+	for _, e := range f.envErrs {
+		if !f.isSet(e.flag) {
+			msgs = append(msgs, e.err.Error())
+		}
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	return errors.New(strings.Join(msgs, "; "))
 }
 
 // parseSeeds parses "N" (seeds 0..N-1) or "A-B" (seeds A..B).
@@ -97,13 +172,13 @@ func parseSeeds(s string) (first uint64, n int, err error) {
 		lo, err1 := strconv.ParseUint(a, 10, 64)
 		hi, err2 := strconv.ParseUint(b, 10, 64)
 		if err1 != nil || err2 != nil || hi < lo || hi-lo >= 1<<31 {
-			return 0, 0, fmt.Errorf("bad seed range %q", s)
+			return 0, 0, errors.New("want a range A-B of seeds with A <= B")
 		}
 		return lo, int(hi-lo) + 1, nil
 	}
 	v, err := strconv.Atoi(s)
 	if err != nil || v < 1 {
-		return 0, 0, fmt.Errorf("bad seed count %q", s)
+		return 0, 0, errors.New("want a number of seeds N >= 1 or a range A-B")
 	}
 	return 0, v, nil
 }
@@ -128,7 +203,8 @@ type TB interface {
 // and fails t with the smallest failing seed: its failure report, schedule,
 // and a go test line that replays it. The flags -sim.seed, -sim.schedule,
 // -sim.strategy and -sim.seeds (or SIM_* variables) override the options,
-// so that the printed line reproduces the failure.
+// so that the printed line reproduces the failure. A bad SIM_* value fails
+// t, naming the variable, before any run.
 //
 // Every seed runs in a simulation of its own; root must not share mutable
 // state between runs (build the scenario inside root).
@@ -141,11 +217,20 @@ func Check(t TB, root func(s *Sim), opts ...ExploreOption) {
 			c.seeds /= 10
 		}
 	}
-	if flags.seeds != "" {
-		c.first, c.seeds, _ = parseSeeds(flags.seeds)
+	if err := flags.envErr(); err != nil {
+		t.Fatalf("%v", err)
+		return
 	}
-	if !c.specSet || flagSet("sim.strategy") || os.Getenv("SIM_STRATEGY") != "" {
-		sp, err := ParseStrategy(flags.strategy)
+	if flags.seeds.v != "" {
+		first, n, err := parseSeeds(flags.seeds.v)
+		if err != nil {
+			t.Fatalf("sim: -sim.seeds=%s: %v", flags.seeds.v, err)
+			return
+		}
+		c.first, c.seeds = first, n
+	}
+	if !c.specSet || flags.isSet("sim.strategy") || flags.strategyEnv {
+		sp, err := ParseStrategy(flags.strategy.v)
 		if err != nil {
 			t.Fatalf("sim: -sim.strategy: %v", err)
 			return
@@ -177,17 +262,6 @@ func Check(t TB, root func(s *Sim), opts ...ExploreOption) {
 		msg += fmt.Sprintf("; a depth-2 bug would be missed by all PCT runs with probability <= %.2g", res.MissBound(2))
 	}
 	t.Logf("%s", msg)
-}
-
-// flagSet reports whether the named flag was given on the command line.
-func flagSet(name string) bool {
-	set := false
-	flag.Visit(func(f *flag.Flag) {
-		if f.Name == name {
-			set = true
-		}
-	})
-	return set
 }
 
 // failMessage renders a failure with the lines that reproduce it.

@@ -2,6 +2,8 @@ package sim
 
 import (
 	"flag"
+	"fmt"
+	"io"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -14,38 +16,114 @@ func TestRegisterFlags_EnvDefaults(t *testing.T) {
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
 	f := registerFlags(fs, lookup)
 	assert.Equal(t, optSeed{set: true, v: 17}, f.seed)
-	assert.Equal(t, "pct:2", f.strategy)
-	assert.Equal(t, "10-19", f.seeds)
+	assert.Equal(t, "pct:2", f.strategy.v)
+	assert.True(t, f.strategyEnv)
+	assert.Equal(t, "10-19", f.seeds.v)
 	assert.Equal(t, "1:01", f.schedule)
 	require.NoError(t, fs.Parse([]string{"-sim.seed=3", "-sim.strategy=random"}))
 	assert.Equal(t, uint64(3), f.seed.v)
-	assert.Equal(t, "random", f.strategy)
+	assert.Equal(t, "random", f.strategy.v)
+	assert.NoError(t, f.envErr())
 }
 
-func TestRegisterFlags_BadEnvPanics(t *testing.T) {
-	tests := []struct{ key, value string }{
-		{"SIM_SEED", "x"}, {"SIM_STRATEGY", "nope"}, {"SIM_SEEDS", "5-1"},
+// TestRegisterFlags_BadEnvReported: a bad SIM_* value does not panic at
+// registration (it would, at init, in every binary importing sim); it is
+// kept out of the flag's value and reported by envErr, in one line naming
+// the variable, unless the flag given on the command line overrides it.
+func TestRegisterFlags_BadEnvReported(t *testing.T) {
+	tests := []struct{ key, flag, value, want string }{
+		{"SIM_SEED", "sim.seed", "x", `sim: SIM_SEED="x": want an unsigned integer`},
+		{"SIM_STRATEGY", "sim.strategy", "nope", `sim: SIM_STRATEGY="nope": bad strategy spec: "nope" (want random, pct[:depth], portfolio or dfs[:preemptions])`},
+		{"SIM_SEEDS", "sim.seeds", "5-1", `sim: SIM_SEEDS="5-1": want a range A-B of seeds with A <= B`},
+		{"SIM_SEEDS", "sim.seeds", "0", `sim: SIM_SEEDS="0": want a number of seeds N >= 1 or a range A-B`},
 	}
 	for _, tt := range tests {
-		t.Run(tt.key, func(t *testing.T) {
+		t.Run(tt.key+"="+tt.value, func(t *testing.T) {
 			lookup := func(k string) (string, bool) { return tt.value, k == tt.key }
-			assert.PanicsWithValue(t, "sim: "+tt.key+"=\""+tt.value+"\": "+badEnvReason(tt.key, tt.value), func() {
-				registerFlags(flag.NewFlagSet("t", flag.ContinueOnError), lookup)
-			})
+			fs := flag.NewFlagSet("t", flag.ContinueOnError)
+			var f *flagValues
+			require.NotPanics(t, func() { f = registerFlags(fs, lookup) })
+			assert.Equal(t, optSeed{}, f.seed)
+			assert.Equal(t, "portfolio", f.strategy.v)
+			assert.False(t, f.strategyEnv)
+			assert.Empty(t, f.seeds.v)
+			err := f.envErr()
+			require.Error(t, err)
+			assert.Equal(t, tt.want, err.Error())
+			assert.NotContains(t, err.Error(), "\n")
+
+			good := map[string]string{"sim.seed": "3", "sim.strategy": "random", "sim.seeds": "10"}[tt.flag]
+			require.NoError(t, fs.Parse([]string{"-" + tt.flag + "=" + good}))
+			assert.NoError(t, f.envErr(), "the command line overrides the environment")
 		})
 	}
 }
 
-func badEnvReason(key, value string) string {
-	switch key {
-	case "SIM_SEED":
-		return (&optSeed{}).Set(value).Error()
-	case "SIM_STRATEGY":
-		_, err := ParseStrategy(value)
-		return err.Error()
+func TestRegisterFlags_EmptyEnvIsUnset(t *testing.T) {
+	lookup := func(k string) (string, bool) { return "", true }
+	f := registerFlags(flag.NewFlagSet("t", flag.ContinueOnError), lookup)
+	assert.NoError(t, f.envErr())
+	assert.Equal(t, "portfolio", f.strategy.v)
+	assert.False(t, f.strategyEnv)
+	assert.False(t, f.seed.set)
+}
+
+func TestRegisterFlags_BadCommandLineIsFlagError(t *testing.T) {
+	for _, arg := range []string{"-sim.seed=x", "-sim.strategy=nope", "-sim.seeds=9-3"} {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		registerFlags(fs, func(string) (string, bool) { return "", false })
+		assert.Error(t, fs.Parse([]string{arg}), arg)
 	}
-	_, _, err := parseSeeds(value)
-	return err.Error()
+}
+
+// withFlags runs f with the package's flags read from env instead of the
+// process environment and command line.
+func withFlags(t *testing.T, env map[string]string, f func()) {
+	t.Helper()
+	old := flags
+	defer func() { flags = old }()
+	flags = registerFlags(flag.NewFlagSet("t", flag.ContinueOnError), func(k string) (string, bool) {
+		v, ok := env[k]
+		return v, ok
+	})
+	f()
+}
+
+// recordT is a TB that records what Check reports.
+type recordT struct {
+	logs   []string
+	fatals []string
+}
+
+func (r *recordT) Helper()      {}
+func (r *recordT) Name() string { return "TestX" }
+func (r *recordT) Logf(format string, args ...any) {
+	r.logs = append(r.logs, fmt.Sprintf(format, args...))
+}
+func (r *recordT) Fatalf(format string, args ...any) {
+	r.fatals = append(r.fatals, fmt.Sprintf(format, args...))
+}
+
+func TestCheck_BadEnvFailsTest(t *testing.T) {
+	runs := 0
+	withFlags(t, map[string]string{"SIM_SEEDS": "lots"}, func() {
+		rt := &recordT{}
+		Check(rt, func(s *Sim) { runs++ }, WithSeeds(0, 10))
+		require.Len(t, rt.fatals, 1)
+		assert.Equal(t, `sim: SIM_SEEDS="lots": want a number of seeds N >= 1 or a range A-B`, rt.fatals[0])
+	})
+	assert.Zero(t, runs, "Check must not run the scenario with a bad environment")
+}
+
+func TestCheck_GoodEnvApplies(t *testing.T) {
+	withFlags(t, map[string]string{"SIM_SEEDS": "5-9", "SIM_STRATEGY": "random"}, func() {
+		rt := &recordT{}
+		Check(rt, func(s *Sim) { s.Yield() }, WithSeeds(0, 100))
+		require.Empty(t, rt.fatals)
+		require.NotEmpty(t, rt.logs)
+		assert.Contains(t, rt.logs[len(rt.logs)-1], "5 runs (random)")
+	})
 }
 
 func TestParseSeeds(t *testing.T) {
