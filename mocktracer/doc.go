@@ -30,12 +30,15 @@
 //
 // # Scope management
 //
-// Without WithScopeManager, a MockTracer uses a simple stack of scopes
-// guarded by a mutex. It is free of data races but not goroutine-aware:
-// there is one stack per tracer, shared by every goroutine that uses the
-// tracer, so it only models single-goroutine programs. Package scope
-// provides the real managers (goroutine-local, task-local, inheriting,
-// stack-context, context.Context based).
+// Without WithScopeManager, a MockTracer tracks the active span with a
+// [scope.GoroutineLocal], the Go form of Python's ThreadLocalScopeManager:
+// each goroutine has its own stack of scopes and a new goroutine starts
+// with nothing active, so the span a goroutine activates is the implicit
+// parent of the spans that goroutine starts, and of no other goroutine's.
+// Its misuse (a scope closed twice, out of order or from a goroutine that
+// did not activate it) is ignored and recorded in Misuses. Each tracer gets
+// a manager of its own. WithScopeManager plugs in any other manager, for
+// instance the task-local ones of package scope under package sim.
 //
 // # Propagation
 //

@@ -9,10 +9,13 @@ import (
 	"time"
 
 	"github.com/tracebed/tracebed/opentracing"
+	"github.com/tracebed/tracebed/scope"
 )
 
 // MockTracer is an opentracing.Tracer that records spans and misuse in
-// memory. Make one with New. It is safe for concurrent use.
+// memory. Make one with New. It is safe for concurrent use. Its active
+// span is tracked per goroutine by a [scope.GoroutineLocal] unless
+// WithScopeManager plugs in another manager.
 type MockTracer struct {
 	scopeManager opentracing.ScopeManager
 	now          func() time.Time
@@ -41,7 +44,8 @@ var (
 )
 
 // New returns a MockTracer with the TextMap, HTTPHeaders and Binary
-// propagators registered.
+// propagators registered and, without WithScopeManager, a fresh
+// [scope.GoroutineLocal] as its ScopeManager.
 func New(opts ...Option) *MockTracer {
 	t := &MockTracer{
 		now: time.Now,
@@ -57,7 +61,7 @@ func New(opts ...Option) *MockTracer {
 		}
 	}
 	if t.scopeManager == nil {
-		t.scopeManager = newStackScopeManager()
+		t.scopeManager = scope.NewGoroutineLocal()
 	}
 	return t
 }

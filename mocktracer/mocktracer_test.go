@@ -2,6 +2,7 @@ package mocktracer_test
 
 import (
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/tracebed/tracebed/mocktracer"
 	"github.com/tracebed/tracebed/opentracing"
 	"github.com/tracebed/tracebed/opentracing/log"
+	"github.com/tracebed/tracebed/scope"
 )
 
 // spanIDs is a compact view of a span's identity for comparisons.
@@ -319,41 +321,53 @@ func TestMockTracer_StartActiveSpanFinishOnClose(t *testing.T) {
 	}
 }
 
-func TestStackScopeManager_Misuse(t *testing.T) {
+// TestMockTracer_DefaultScopeManagerMisuse checks that the default manager
+// reports misuse to the tracer's record and ignores the call: a scope closed
+// twice, out of order or from another goroutine changes nothing.
+func TestMockTracer_DefaultScopeManagerMisuse(t *testing.T) {
 	tests := []struct {
 		name       string
 		run        func(tr *mocktracer.MockTracer)
 		wantMisuse []opentracing.MisuseKind
 		wantActive string // operation name of the active span after run, "" for none
+		// wantFinishes is the FinishCount of each span, by operation name.
+		wantFinishes map[string]int
 	}{
 		{"close twice", func(tr *mocktracer.MockTracer) {
 			a := tr.StartActiveSpan("a", opentracing.FinishOnClose(false))
 			a.Close()
 			a.Close()
-		}, []opentracing.MisuseKind{opentracing.MisuseCloseTwice}, ""},
+		}, []opentracing.MisuseKind{opentracing.MisuseCloseTwice}, "", map[string]int{"a": 0}},
 		{"close twice does not pop another scope", func(tr *mocktracer.MockTracer) {
 			a := tr.StartActiveSpan("a")
 			a.Close()
 			tr.StartActiveSpan("b")
 			a.Close()
-		}, []opentracing.MisuseKind{opentracing.MisuseCloseTwice}, "b"},
+		}, []opentracing.MisuseKind{opentracing.MisuseCloseTwice}, "b", map[string]int{"a": 1, "b": 0}},
 		{"close out of order", func(tr *mocktracer.MockTracer) {
 			a := tr.StartActiveSpan("a")
 			b := tr.StartActiveSpan("b")
 			a.Close()
 			_ = b
-		}, []opentracing.MisuseKind{opentracing.MisuseCloseOutOfOrder}, "b"},
-		{"close out of order then the rest", func(tr *mocktracer.MockTracer) {
+		}, []opentracing.MisuseKind{opentracing.MisuseCloseOutOfOrder}, "b", map[string]int{"a": 0, "b": 0}},
+		{"close out of order is ignored, then in order", func(tr *mocktracer.MockTracer) {
 			a := tr.StartActiveSpan("a")
 			b := tr.StartActiveSpan("b")
 			a.Close()
 			b.Close()
-		}, []opentracing.MisuseKind{opentracing.MisuseCloseOutOfOrder}, ""},
+			a.Close()
+		}, []opentracing.MisuseKind{opentracing.MisuseCloseOutOfOrder}, "", map[string]int{"a": 1, "b": 1}},
+		{"close from another goroutine", func(tr *mocktracer.MockTracer) {
+			a := tr.StartActiveSpan("a")
+			var wg sync.WaitGroup
+			wg.Go(a.Close)
+			wg.Wait()
+		}, []opentracing.MisuseKind{opentracing.MisuseCloseFromOtherTask}, "a", map[string]int{"a": 0}},
 		{"finish on close after finish", func(tr *mocktracer.MockTracer) {
 			a := tr.StartActiveSpan("a")
 			a.Span().Finish()
 			a.Close()
-		}, []opentracing.MisuseKind{opentracing.MisuseFinishTwice}, ""},
+		}, []opentracing.MisuseKind{opentracing.MisuseFinishTwice}, "", map[string]int{"a": 2}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -365,8 +379,44 @@ func TestStackScopeManager_Misuse(t *testing.T) {
 				active = mockSpan(sp).OperationName()
 			}
 			assert.Equal(t, tt.wantActive, active)
+			finishes := map[string]int{}
+			for _, sp := range tr.StartedSpans() {
+				finishes[sp.OperationName()] = sp.FinishCount()
+			}
+			assert.Equal(t, tt.wantFinishes, finishes)
 		})
 	}
+}
+
+// TestMockTracer_DefaultScopeManagerIsGoroutineLocal checks that, without
+// WithScopeManager, a span activated on one goroutine is not active on
+// another, and that each goroutine's activations stay its own.
+func TestMockTracer_DefaultScopeManagerIsGoroutineLocal(t *testing.T) {
+	tr := newTracer()
+	assert.IsType(t, (*scope.GoroutineLocal)(nil), tr.ScopeManager())
+
+	activated, checked, done := make(chan opentracing.Span), make(chan struct{}), make(chan opentracing.Span)
+	go func() {
+		sc := tr.StartActiveSpan("a")
+		activated <- sc.Span()
+		<-checked
+		active := tr.ActiveSpan() // still a, whatever the other goroutine activated
+		sc.Close()
+		done <- active
+	}()
+	a := <-activated
+
+	assert.Nil(t, tr.ActiveSpan(), "the span of another goroutine is active here")
+	assert.Nil(t, tr.ScopeManager().Active())
+	root := mockSpan(tr.StartSpan("root"))
+	assert.Zero(t, root.ParentID(), "a span started here took the other goroutine's span as parent")
+	b := tr.StartActiveSpan("b")
+	close(checked)
+	assert.Same(t, a, <-done, "the other goroutine's active span changed")
+	assert.Same(t, b.Span(), tr.ActiveSpan())
+	b.Close()
+	assert.Nil(t, tr.ActiveSpan())
+	assert.Empty(t, tr.Misuses())
 }
 
 func TestMockSpan_Misuse(t *testing.T) {

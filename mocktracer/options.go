@@ -19,9 +19,9 @@ func (o scopeManagerOption) apply(t *MockTracer) {
 	}
 }
 
-// WithScopeManager makes the tracer use sm to track the active span. A nil
-// sm keeps the default (a simple stack shared by all goroutines, see the
-// package doc).
+// WithScopeManager makes the tracer use sm to track the active span, for
+// instance a [scope.TaskLocal] under package sim. A nil sm keeps the
+// default, a [scope.GoroutineLocal] (see the package doc).
 func WithScopeManager(sm opentracing.ScopeManager) Option { return scopeManagerOption{sm} }
 
 type clockOption struct{ now func() time.Time }
