@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Flags of the test binary, each with an environment default:
@@ -241,12 +242,22 @@ func Check(t TB, root func(s *Sim), opts ...ExploreOption) {
 		_, err := Run(root, append(c.runOpts, WithStrategy(Replay(flags.schedule)))...)
 		if err != nil {
 			t.Fatalf("%s", failMessage(t, err, c, false))
+			return
 		}
 		t.Logf("sim: replayed schedule %s: ok", flags.schedule)
 		return
 	}
 	if flags.seed.set {
 		c.first, c.seeds = flags.seed.v, 1
+	}
+	start := time.Now()
+	if verbose() {
+		p := &progressLog{logf: t.Logf, now: time.Now, every: progressEvery, start: start, last: start, unit: c.unit()}
+		if user := c.progress; user != nil {
+			c.progress = func(done, total int) { user(done, total); p.update(done, total) }
+		} else {
+			c.progress = p.update
+		}
 	}
 	res := Explore(root, exploreOptionFunc(func(x *exploreConfig) { *x = c }))
 	if res.Failure != nil {
@@ -257,11 +268,58 @@ func Check(t TB, root func(s *Sim), opts ...ExploreOption) {
 		t.Fatalf("%s\n%s", res, msg)
 		return
 	}
-	msg := "sim: " + res.String()
+	msg := fmt.Sprintf("sim: explored %d %s in %v: %s", res.Runs, c.unit(), roundDuration(time.Since(start)), res)
 	if res.K > 0 && (c.spec.kind == "pct" || c.spec.kind == "portfolio") {
 		msg += fmt.Sprintf("; a depth-2 bug would be missed by all PCT runs with probability <= %.2g", res.MissBound(2))
 	}
 	t.Logf("%s", msg)
+}
+
+// progressEvery is the least time between two of Check's progress lines
+// (a variable for tests).
+var progressEvery = 2 * time.Second
+
+// verbose reports whether progress lines are wanted: under go test -v,
+// which shows log lines as they come. Without -v, go test shows a passing
+// test's log only at its end, if at all, and pipes the test binary's
+// output, so a progress line would never be seen while it is true. Tests
+// replace it.
+var verbose = testing.Verbose
+
+// progressLog logs "explored 340/1000 seeds (2s)" lines, at most one per
+// interval every: the count is the progress, the time only informs.
+type progressLog struct {
+	logf        func(format string, args ...any)
+	now         func() time.Time
+	every       time.Duration
+	start, last time.Time
+	unit        string
+}
+
+// update is a [WithProgress] callback.
+func (p *progressLog) update(done, total int) {
+	now := p.now()
+	if now.Sub(p.last) < p.every || done == total {
+		return // the summary line reports the end
+	}
+	p.last = now
+	p.logf("sim: explored %d/%d %s (%v)", done, total, p.unit, roundDuration(now.Sub(p.start)))
+}
+
+// roundDuration rounds a wall-clock duration for display.
+func roundDuration(d time.Duration) time.Duration {
+	if d < time.Second {
+		return d.Round(time.Microsecond)
+	}
+	return d.Round(time.Millisecond)
+}
+
+// unit names what the exploration runs: seeds, or for DFS schedules.
+func (c *exploreConfig) unit() string {
+	if c.spec.isDFS() {
+		return "schedules"
+	}
+	return "seeds"
 }
 
 // failMessage renders a failure with the lines that reproduce it.

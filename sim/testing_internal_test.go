@@ -4,7 +4,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -155,4 +157,68 @@ func TestParseSeeds(t *testing.T) {
 
 func TestRunPattern(t *testing.T) {
 	assert.Equal(t, `^TestA$/^b\.c$`, runPattern("TestA/b.c"))
+}
+
+// TestProgressLog_Throttles drives the progress log with a fake clock: a
+// line at most every interval, none for the last run (the summary line
+// reports the end).
+func TestProgressLog_Throttles(t *testing.T) {
+	start := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	var now time.Time
+	var lines []string
+	p := &progressLog{
+		logf:  func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) },
+		now:   func() time.Time { return now },
+		every: 2 * time.Second,
+		start: start, last: start,
+		unit: "seeds",
+	}
+	for i, at := range []time.Duration{0, 500 * time.Millisecond, 2100 * time.Millisecond, 2200 * time.Millisecond, 4 * time.Second, 4200 * time.Millisecond, 9 * time.Second} {
+		now = start.Add(at)
+		p.update(i+1, 10)
+	}
+	now = start.Add(time.Minute)
+	p.update(10, 10)
+	assert.Equal(t, []string{
+		"sim: explored 3/10 seeds (2.1s)",
+		"sim: explored 6/10 seeds (4.2s)",
+		"sim: explored 7/10 seeds (9s)",
+	}, lines)
+}
+
+// TestCheck_ProgressLines: under -v (verbose), Check logs progress lines
+// whose counts rise to the number of seeds, then the summary; without it,
+// only the summary.
+func TestCheck_ProgressLines(t *testing.T) {
+	oldVerbose, oldEvery := verbose, progressEvery
+	defer func() { verbose, progressEvery = oldVerbose, oldEvery }()
+	progressEvery = 0 // a line after every run but the last
+	root := func(s *Sim) {
+		s.Go("w", func() { s.Yield() })
+		s.Yield()
+	}
+	for _, v := range []bool{false, true} {
+		verbose = func() bool { return v }
+		withFlags(t, nil, func() {
+			rt := &recordT{}
+			Check(rt, root, WithSeeds(0, 20), WithWorkers(4))
+			require.Empty(t, rt.fatals)
+			require.NotEmpty(t, rt.logs)
+			summary := rt.logs[len(rt.logs)-1]
+			assert.Regexp(t, `^sim: explored 20 seeds in [0-9.]+[µm]?s: 20 runs \(portfolio\), \d+ distinct schedules, 0 failed`, summary)
+			progress := rt.logs[:len(rt.logs)-1]
+			if !v {
+				assert.Empty(t, progress)
+				return
+			}
+			want := make([]string, 19)
+			for i := range want {
+				want[i] = fmt.Sprintf("sim: explored %d/20 seeds (", i+1)
+			}
+			require.Len(t, progress, len(want))
+			for i, line := range progress {
+				assert.True(t, strings.HasPrefix(line, want[i]), "line %d: %q", i, line)
+			}
+		})
+	}
 }
