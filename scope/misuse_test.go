@@ -11,6 +11,7 @@ import (
 	"github.com/tracebed/tracebed/mocktracer"
 	"github.com/tracebed/tracebed/opentracing"
 	"github.com/tracebed/tracebed/scope"
+	"github.com/tracebed/tracebed/sim"
 )
 
 // kinds returns the kinds of the misuse a MockTracer recorded.
@@ -152,4 +153,156 @@ func TestContextManager_NilContextPanics(t *testing.T) {
 		//lint:ignore SA1012 the test checks the nil-context panic
 		scope.NewContextManager().ActivateContext(nil, mocktracer.New().StartSpan("x"), false)
 	})
+}
+
+// inChild runs f on a new sim task and waits for it.
+func inChild(s *sim.Sim, f func()) {
+	wg := sim.NewWaitGroup(s)
+	wg.Add(1)
+	s.Go("child", func() {
+		defer wg.Done()
+		f()
+	})
+	wg.Wait()
+}
+
+// TestSimManagers_MisuseReachesMockTracer checks that the managers keyed on
+// sim tasks report their misuse to the MockTracer of the span, and that the
+// misused call changes nothing: the spans are finished once, by the
+// legitimate Close, and nothing is left active.
+func TestSimManagers_MisuseReachesMockTracer(t *testing.T) {
+	closeTwice := func(_ *testing.T, _ *sim.Sim, mgr opentracing.ScopeManager, a, _ opentracing.Span) {
+		sc := mgr.Activate(a, true)
+		sc.Close()
+		sc.Close()
+	}
+	outOfOrder := func(_ *testing.T, _ *sim.Sim, mgr opentracing.ScopeManager, a, b opentracing.Span) {
+		outer := mgr.Activate(a, true)
+		inner := mgr.Activate(b, true)
+		outer.Close()
+		inner.Close()
+		outer.Close()
+	}
+	// fromChildTask closes, from a child task, a scope its parent
+	// activated; the parent closes it afterwards.
+	fromChildTask := func(_ *testing.T, s *sim.Sim, mgr opentracing.ScopeManager, a, _ opentracing.Span) {
+		sc := mgr.Activate(a, true)
+		inChild(s, sc.Close)
+		sc.Close()
+	}
+	tests := []struct {
+		name       string
+		giveMgr    func(*sim.Sim) opentracing.ScopeManager
+		giveAction func(t *testing.T, s *sim.Sim, mgr opentracing.ScopeManager, a, b opentracing.Span)
+		want       []opentracing.MisuseKind
+		wantFinish [2]int // finish counts of a and b
+	}{
+		{
+			name:       "TaskLocal close twice",
+			giveMgr:    func(s *sim.Sim) opentracing.ScopeManager { return scope.NewTaskLocal(s) },
+			giveAction: closeTwice,
+			want:       []opentracing.MisuseKind{opentracing.MisuseCloseTwice},
+			wantFinish: [2]int{1, 0},
+		},
+		{
+			name:       "TaskLocal out of order",
+			giveMgr:    func(s *sim.Sim) opentracing.ScopeManager { return scope.NewTaskLocal(s) },
+			giveAction: outOfOrder,
+			want:       []opentracing.MisuseKind{opentracing.MisuseCloseOutOfOrder},
+			wantFinish: [2]int{1, 1},
+		},
+		{
+			name:       "TaskLocal from another task",
+			giveMgr:    func(s *sim.Sim) opentracing.ScopeManager { return scope.NewTaskLocal(s) },
+			giveAction: fromChildTask,
+			want:       []opentracing.MisuseKind{opentracing.MisuseCloseFromOtherTask},
+			wantFinish: [2]int{1, 0},
+		},
+		{
+			name:       "Inheriting close twice",
+			giveMgr:    newInheriting,
+			giveAction: closeTwice,
+			want:       []opentracing.MisuseKind{opentracing.MisuseCloseTwice},
+			wantFinish: [2]int{1, 0},
+		},
+		{
+			name:       "Inheriting out of order",
+			giveMgr:    newInheriting,
+			giveAction: outOfOrder,
+			want:       []opentracing.MisuseKind{opentracing.MisuseCloseOutOfOrder},
+			wantFinish: [2]int{1, 1},
+		},
+		{
+			name:    "Inheriting child closes the inherited scope",
+			giveMgr: newInheriting,
+			giveAction: func(t *testing.T, s *sim.Sim, mgr opentracing.ScopeManager, a, _ opentracing.Span) {
+				sc := mgr.Activate(a, true)
+				inChild(s, func() {
+					inherited := mgr.Active()
+					if inherited != sc {
+						t.Errorf("the child inherited %v, want the parent's scope %v", inherited, sc)
+						return
+					}
+					inherited.Close()
+				})
+				if got := mgr.Active(); got != sc {
+					t.Errorf("after the child's Close the parent's active scope is %v, want %v", got, sc)
+				}
+				sc.Close()
+			},
+			want:       []opentracing.MisuseKind{opentracing.MisuseCloseFromOtherTask},
+			wantFinish: [2]int{1, 0},
+		},
+		{
+			name:       "StackContext close twice",
+			giveMgr:    newStackContext,
+			giveAction: closeTwice,
+			want:       []opentracing.MisuseKind{opentracing.MisuseCloseTwice},
+			wantFinish: [2]int{1, 0},
+		},
+		{
+			name:       "StackContext out of order",
+			giveMgr:    newStackContext,
+			giveAction: outOfOrder,
+			want:       []opentracing.MisuseKind{opentracing.MisuseCloseOutOfOrder},
+			wantFinish: [2]int{1, 1},
+		},
+		{
+			// A child task shares its parent's context, so only a Close
+			// from another context is foreign.
+			name:    "StackContext from another context",
+			giveMgr: newStackContext,
+			giveAction: func(_ *testing.T, s *sim.Sim, mgr opentracing.ScopeManager, a, _ opentracing.Span) {
+				sc := mgr.Activate(a, true)
+				inChild(s, func() { mgr.(*scope.StackContext).Run(sc.Close) })
+				sc.Close()
+			},
+			want:       []opentracing.MisuseKind{opentracing.MisuseCloseFromOtherTask},
+			wantFinish: [2]int{1, 0},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var (
+				tr     *mocktracer.MockTracer
+				a, b   opentracing.Span
+				active opentracing.Scope
+			)
+			_, err := sim.Run(func(s *sim.Sim) {
+				mgr := tt.giveMgr(s)
+				tr = mocktracer.New(mocktracer.WithScopeManager(mgr), mocktracer.WithClock(s.Now))
+				a, b = tr.StartSpan("a"), tr.StartSpan("b")
+				tt.giveAction(t, s, mgr, a, b)
+				active = mgr.Active()
+			}, sim.WithoutTrace())
+			if !assert.NoError(t, err) {
+				return
+			}
+			assert.Equal(t, tt.want, kinds(tr))
+			assert.Nil(t, active)
+			for i, sp := range []opentracing.Span{a, b} {
+				assert.Equal(t, tt.wantFinish[i], sp.(*mocktracer.MockSpan).FinishCount(), "%v", sp)
+			}
+		})
+	}
 }
