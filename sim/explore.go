@@ -77,6 +77,22 @@ func (sp StrategySpec) needsK() bool {
 	return sp.kind == "pct" || sp.kind == "portfolio" || sp.kind == ""
 }
 
+// pctRuns returns the depth d of the PCT runs among the n seeds from first
+// whose miss bound Check reports, and how many there are: every run for
+// pct:D (depth D), the depth-2 runs (seed%3 == 1) of a portfolio. The
+// bound of PCT for depth d holds for runs of that depth only.
+func (sp StrategySpec) pctRuns(first uint64, n int) (depth, runs int) {
+	switch sp.kind {
+	case "pct":
+		return sp.param, n
+	case "portfolio", "":
+		// seeds s in [first, first+n) with s%3 == 1
+		count := func(end uint64) int { return int((end + 1) / 3) } // in [0, end)
+		return 2, count(first+uint64(n)) - count(first)
+	}
+	return 0, 0
+}
+
 // strategy returns the strategy for one seed; k is the measured number of
 // task decisions of a run.
 func (sp StrategySpec) strategy(seed uint64, k int) Strategy {

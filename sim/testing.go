@@ -269,8 +269,10 @@ func Check(t TB, root func(s *Sim), opts ...ExploreOption) {
 		return
 	}
 	msg := fmt.Sprintf("sim: explored %d %s in %v: %s", res.Runs, c.unit(), roundDuration(time.Since(start)), res)
-	if res.K > 0 && (c.spec.kind == "pct" || c.spec.kind == "portfolio") {
-		msg += fmt.Sprintf("; a depth-2 bug would be missed by all PCT runs with probability <= %.2g", res.MissBound(2))
+	if depth, runs := c.spec.pctRuns(res.FirstSeed, res.Runs); res.K > 0 && runs > 0 {
+		pct := res
+		pct.Runs = runs
+		msg += fmt.Sprintf("; a depth-%d bug would be missed by all %d PCT depth-%d runs with probability <= %.2g", depth, runs, depth, pct.MissBound(depth))
 	}
 	t.Logf("%s", msg)
 }

@@ -222,3 +222,38 @@ func TestCheck_ProgressLines(t *testing.T) {
 		})
 	}
 }
+
+func TestStrategySpec_PCTRuns(t *testing.T) {
+	tests := []struct {
+		spec      string
+		first     uint64
+		n         int
+		wantDepth int
+		wantRuns  int
+	}{
+		{"portfolio", 0, 100, 2, 33}, // 1, 4, ..., 97
+		{"portfolio", 1, 1, 2, 1},
+		{"portfolio", 2, 2, 2, 0},  // 2, 3
+		{"portfolio", 5, 10, 2, 3}, // 7, 10, 13
+		{"pct:3", 7, 50, 3, 50},
+		{"random", 0, 100, 0, 0},
+		{"dfs", 0, 100, 0, 0},
+	}
+	for _, tt := range tests {
+		sp, err := ParseStrategy(tt.spec)
+		require.NoError(t, err)
+		d, runs := sp.pctRuns(tt.first, tt.n)
+		// Count by brute force too, for the portfolio.
+		if tt.spec == "portfolio" {
+			want := 0
+			for s := tt.first; s < tt.first+uint64(tt.n); s++ {
+				if s%3 == 1 {
+					want++
+				}
+			}
+			require.Equal(t, want, tt.wantRuns, "test table: %+v", tt)
+		}
+		assert.Equal(t, tt.wantDepth, d, "%+v", tt)
+		assert.Equal(t, tt.wantRuns, runs, "%+v", tt)
+	}
+}
