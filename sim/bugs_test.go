@@ -11,7 +11,6 @@ import (
 // fast strategies find it.
 type plantedBug struct {
 	name  string
-	tasks int // n: tasks that race
 	depth int // d: the bug's depth (PCT)
 	kind  error
 	root  func(s *sim.Sim)
@@ -132,16 +131,16 @@ func timeoutRace(s *sim.Sim) {
 // gateBugs are the minimal forms, which every strategy must find within a
 // normal test budget.
 var gateBugs = []plantedBug{
-	{"B1 order violation", 2, 1, sim.ErrPanic, orderViolation},
-	{"B2 lost update", 2, 2, sim.ErrPanic, lostUpdate},
-	{"B3 atomicity violation", 2, 2, sim.ErrPanic, atomicityViolation(2)},
-	{"B4 lock order", 2, 2, sim.ErrDeadlock, lockOrder(0)},
-	{"B5 lock cycle", 3, 3, sim.ErrDeadlock, lockCycle},
-	{"B6 timeout race", 2, 1, sim.ErrPanic, timeoutRace},
+	{"B1 order violation", 1, sim.ErrPanic, orderViolation},
+	{"B2 lost update", 2, sim.ErrPanic, lostUpdate},
+	{"B3 atomicity violation", 2, sim.ErrPanic, atomicityViolation(2)},
+	{"B4 lock order", 2, sim.ErrDeadlock, lockOrder(0)},
+	{"B5 lock cycle", 3, sim.ErrDeadlock, lockCycle},
+	{"B6 timeout race", 1, sim.ErrPanic, timeoutRace},
 }
 
 // paddedBugs are the forms where random walk struggles and PCT does not.
 var paddedBugs = []plantedBug{
-	{"B3 atomicity violation m=20", 2, 2, sim.ErrPanic, atomicityViolation(20)},
-	{"B4 lock order pad=20", 2, 2, sim.ErrDeadlock, lockOrder(20)},
+	{"B3 atomicity violation m=20", 2, sim.ErrPanic, atomicityViolation(20)},
+	{"B4 lock order pad=20", 2, sim.ErrDeadlock, lockOrder(20)},
 }

@@ -152,7 +152,8 @@ func (r ExploreResult) RunsToFailure() int {
 
 // MissBound returns, for clean PCT runs of the given depth, the bound
 // (1 - 1/(n·k^(d-1)))^runs on the probability that a bug of that depth was
-// missed, with n = MaxTasks and k = K.
+// missed, with n = MaxTasks (the most tasks in a run, root included: the
+// tasks PCT chooses among) and k = K.
 func (r ExploreResult) MissBound(depth int) float64 {
 	n, k := float64(max(r.MaxTasks, 1)), float64(max(r.K, 1))
 	p := 1 / (n * math.Pow(k, float64(depth-1)))

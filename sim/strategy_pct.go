@@ -30,7 +30,8 @@ func PCT(seed uint64, depth int) Strategy {
 // end. Other decisions (select cases, timer ties, [Sim.Intn]) are uniform.
 //
 // On a run of n tasks and k steps it finds any given bug of depth d with
-// probability at least 1/(n·k^(d-1)).
+// probability at least 1/(n·k^(d-1)); n counts every task of the run, root
+// included (each one gets a priority and is chosen among).
 func PCTWithSteps(seed uint64, depth, k int) Strategy {
 	if depth < 1 {
 		depth = 1
