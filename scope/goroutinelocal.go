@@ -132,13 +132,16 @@ func (m *GoroutineLocal) goroutines() int {
 	return n
 }
 
+// glScope is allocated by every Activate: its fields are ordered so that
+// the two bools share a word and it fits the 48-byte size class (64 bytes
+// otherwise).
 type glScope struct {
 	m             *GoroutineLocal
 	span          opentracing.Span
-	finishOnClose bool
 	gid           int64    // the goroutine that activated the scope
 	prev          *glScope // the scope to restore; immutable
-	closed        bool     // guarded by the mutex of m.shard(gid)
+	finishOnClose bool
+	closed        bool // guarded by the mutex of m.shard(gid)
 }
 
 func (s *glScope) Span() opentracing.Span { return s.span }

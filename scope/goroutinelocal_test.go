@@ -80,6 +80,15 @@ func TestGoroutineLocal_ForeignCloseDoesNotDisturb(t *testing.T) {
 	assert.Equal(t, 1, sp.finishes)
 	assert.Nil(t, m.Active())
 }
+
+// A glScope is allocated by every Activate; keep it in the 48-byte size
+// class.
+func TestGoroutineLocal_ScopeFits48Bytes(t *testing.T) {
+	if got := unsafe.Sizeof(glScope{}); got > 48 {
+		t.Errorf("unsafe.Sizeof(glScope{}) = %d, want at most 48", got)
+	}
+}
+
 func TestGoroutineLocal_ShardIsOneCacheLine(t *testing.T) {
 	if got := unsafe.Sizeof(glShard{}); got != 64 {
 		t.Errorf("unsafe.Sizeof(glShard{}) = %d, want 64", got)
