@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"testing"
+	"time"
 
 	"github.com/tracebed/tracebed/sim"
 )
@@ -83,27 +84,14 @@ func (alternate) Choose(d *sim.Decision) int {
 
 // BenchmarkSwitch compares one round trip between two tasks (A yields to B,
 // B yields back: two task switches) with a round trip between two raw
-// goroutines over unbuffered channels, measured in the same run. The ratio
-// is reported by the "switch/pingpong" metric of the sim sub-benchmark.
+// goroutines over unbuffered channels. The sim sub-benchmark reports the
+// ratio (the "switch/pingpong" metric) against a ping-pong of as many round
+// trips timed right after its own, with the benchmark timer stopped, so
+// that each of its -count runs has its own baseline under the same load.
+// The pingpong sub-benchmark measures the baseline alone.
 func BenchmarkSwitch(b *testing.B) {
-	var pingpong float64
 	b.Run("pingpong", func(b *testing.B) {
-		a, c := make(chan int), make(chan int)
-		go func() {
-			for v := range a {
-				c <- v
-			}
-			close(c)
-		}()
-		b.ResetTimer()
-		for i := range b.N {
-			a <- i
-			<-c
-		}
-		b.StopTimer()
-		close(a)
-		<-c
-		pingpong = float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+		pingPong(b, b.N)
 	})
 	b.Run("sim", func(b *testing.B) {
 		_, err := sim.Run(func(s *sim.Sim) {
@@ -121,10 +109,39 @@ func BenchmarkSwitch(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if pingpong > 0 {
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/pingpong, "switch/pingpong")
+		simNs := float64(b.Elapsed().Nanoseconds())
+		if pp := pingPong(nil, b.N); pp > 0 {
+			b.ReportMetric(simNs/float64(pp.Nanoseconds()), "switch/pingpong")
 		}
 	})
+}
+
+// pingPong makes n round trips between two goroutines over unbuffered
+// channels and returns the time they took. With b set, only the round
+// trips run under b's timer.
+func pingPong(b *testing.B, n int) time.Duration {
+	a, c := make(chan int), make(chan int)
+	go func() {
+		for v := range a {
+			c <- v
+		}
+		close(c)
+	}()
+	if b != nil {
+		b.ResetTimer()
+	}
+	start := time.Now()
+	for i := range n {
+		a <- i
+		<-c
+	}
+	d := time.Since(start)
+	if b != nil {
+		b.StopTimer()
+	}
+	close(a)
+	<-c
+	return d
 }
 
 // BenchmarkScenario4x100 measures whole runs of a scenario of 4 tasks of
