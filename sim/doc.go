@@ -3,6 +3,26 @@
 // seeded strategy, so that a concurrency bug found once can be replayed
 // exactly, and virtual time makes timeouts instant.
 //
+// A test runs a scenario under many seeds with [Check]:
+//
+//	func TestCounter(t *testing.T) {
+//		sim.Check(t, func(s *sim.Sim) {
+//			n := sim.NewVar(s, 0)
+//			wg := sim.NewWaitGroup(s)
+//			for range 2 {
+//				wg.Go("inc", func() { n.Store(n.Load() + 1) })
+//			}
+//			wg.Wait()
+//			if n.Peek() != 2 {
+//				panic("lost update")
+//			}
+//		})
+//	}
+//
+// It fails with the smallest failing seed, what every task was doing, and
+// the go test lines that replay the failure: by seed, by schedule and,
+// when [Shrink] found a shorter one, by the minimal schedule.
+//
 // # Tasks and scheduling points
 //
 // [Run] runs a root function as task 0; it starts more tasks with [Sim.Go].
@@ -11,6 +31,7 @@
 // chooses who runs next. The scheduling points are exactly:
 //
 //   - [Sim.Go] (spawn), [Sim.Yield], [Sim.Sleep], [Sim.Select];
+//   - every access of a [Var] (memory that tasks race on) but [Var.Peek];
 //   - [Chan.Send], [Chan.Recv], [Chan.Close];
 //   - [Mutex.Lock], [Mutex.TryLock], [Mutex.Unlock];
 //   - [WaitGroup.Done], [WaitGroup.Wait];
@@ -20,5 +41,83 @@
 // Everything else (reading [Sim.Now], [Local] values, [WaitGroup.Add],
 // [Loop.CallSoon], [Future.Done], [Sim.Intn]) runs without interruption.
 // Code under test must not use the go statement, sync.Mutex or channels
-// between tasks: those escape the scheduler.
+// between tasks: those escape the scheduler. [Local] is task-local storage,
+// inherited by spawned tasks and callbacks or not; [Sim.WithTimeout] and
+// [Sim.WithCancel] make contexts whose deadlines run on virtual time.
+//
+// # Strategies
+//
+// Every nondeterministic choice of a run (the next task, a [Sim.Select]
+// case, the order of timers due at the same instant, [Sim.Intn]) is a
+// decision of one [Strategy]. [Random] picks uniformly; [PCT] is
+// probabilistic concurrency testing (Burckhardt et al. 2010), which finds a
+// bug of depth d in a run of n tasks and k task decisions with probability
+// at least 1/(n·k^(d-1)) per run; bounded exhaustive search ([DFS], for
+// [Explore] and [Check]) runs every schedule within a preemption bound;
+// [Replay] follows a recorded schedule; [Rapid] draws the
+// decisions from rapid. Strategy is an interface: a user can add one.
+// [Explore] and [Check] take a [StrategySpec] ("random", "pct:3", "dfs:2",
+// or the default "portfolio", which picks the strategy from the seed), so
+// that a seed alone replays a run.
+//
+// # Virtual time
+//
+// [Sim.Now], [Sim.Sleep], [Sim.After], [Sim.NewTimer] and [Sim.AfterFunc]
+// run on a virtual clock that starts at [DefaultEpoch]. It stands still
+// while any task can run and jumps to the next timer when every task is
+// blocked, so no run waits on the wall clock.
+//
+// # Failures
+//
+// A run fails with a [*Failure] wrapping [ErrPanic] (a task panicked or
+// called runtime.Goexit, as t.FailNow does), [ErrDeadlock] (no task can
+// run and no timer is pending), [ErrLivelock] (the step bound of
+// [WithMaxSteps] was passed), [ErrLeak] (the root returned but tasks can
+// never end) or [ErrDivergence] (a replayed schedule does not fit the run).
+// The failure carries the seed, the strategy and the schedule, and its
+// Report lists every task and what it waits on. After a failure every
+// goroutine of the run is unwound.
+//
+// # Replay and shrinking
+//
+// A schedule is a compact string such as "1:0012221011", one option index
+// per decision; [Result.Schedule] and [Failure.Schedule] hold it, and
+// [Replay] makes the same run again, decision for decision. [Shrink]
+// minimises a failing schedule (fewer preemptions, fewer decisions); its
+// result ends in "+", a prefix after which every decision is the default.
+//
+// # Testing integration
+//
+// [Check] runs a scenario over many seeds ([DefaultSeeds]; -short runs a
+// tenth), in parallel across GOMAXPROCS workers, and reports the smallest
+// failing seed whatever the timing of the workers. Under go test -v it
+// logs a progress count every few seconds, and a summary at the end. These flags of the test
+// binary, or the environment variables named after them, override its
+// options, so that the printed line reproduces the failure:
+//
+//	-sim.seed=N        SIM_SEED      run only seed N
+//	-sim.schedule=S    SIM_SCHEDULE  replay schedule S
+//	-sim.strategy=X    SIM_STRATEGY  strategy spec (default portfolio)
+//	-sim.seeds=N|A-B   SIM_SEEDS     how many seeds, or which
+//
+// For example: go test -run '^TestCounter$' ./pkg -args -sim.seed=1. A bad
+// value of a variable fails the test that calls Check, naming it. [Explore]
+// is the same exploration without a test: it returns an [ExploreResult].
+//
+// # Rapid mode
+//
+// [CheckRapid] runs a scenario under rapid (pgregory.net/rapid), with every
+// decision drawn from rapid by the [Rapid] strategy, so that rapid's
+// shrinker reduces a failing schedule towards fewer preemptions; sim then
+// finishes the job with [Shrink] and prints the result. rapid's own flags
+// (-rapid.checks, -rapid.seed) apply.
+//
+// # Traces and timelines
+//
+// A run records a [Trace] ([Result.Trace], unless [WithoutTrace]): every
+// decision, spawn, block, operation, exit and timer, with its step and
+// virtual time, and the notes of [Sim.Logf]. [Trace.Timeline] renders it as
+// text with one lane per task, [Trace.WriteChrome] as Chrome trace-event
+// JSON (Perfetto opens it), and [Trace.Hash] fingerprints it: the same seed
+// gives a byte-identical trace.
 package sim
