@@ -15,7 +15,9 @@ import (
 const glShards = 64
 
 // GoroutineLocal is the Go form of Python's ThreadLocalScopeManager: each
-// goroutine has its own stack of scopes.
+// goroutine has its own stack of scopes. It is the default ScopeManager of
+// [github.com/tracebed/tracebed/mocktracer.MockTracer], as
+// ThreadLocalScopeManager is the default of opentracing-python's MockTracer.
 //
 // # Propagation
 //
