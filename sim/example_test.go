@@ -32,7 +32,7 @@ func racyCounter(s *sim.Sim) {
 // to the one preemption that matters.
 func Example() {
 	root := func(s *sim.Sim) {
-		x := sim.NewVar(s, 0)
+		x := sim.NewVar(s, 0) // every Load and Store is a scheduling point
 		wg := sim.NewWaitGroup(s)
 		for range 2 {
 			wg.Go("inc", func() { x.Store(x.Load() + 1) })
