@@ -92,6 +92,38 @@ func TestMockTracer_Clock(t *testing.T) {
 	}}}, mc.Logs())
 }
 
+// TestMockTracer_DefaultClock: without WithClock, times come from the
+// monotonic clock on top of the wall time at New. Compared with readings
+// of time.Now taken around them (Time comparisons use the monotonic
+// readings of both), they fall in order, and a span never ends before it
+// starts.
+func TestMockTracer_DefaultClock(t *testing.T) {
+	before := time.Now()
+	tr := mocktracer.New()
+	a := tr.StartSpan("a").(*mocktracer.MockSpan)
+	b := tr.StartSpan("b").(*mocktracer.MockSpan)
+	b.Finish()
+	a.Finish()
+	after := time.Now()
+
+	assert.False(t, a.StartTime().Before(before), "a started before the tracer was made")
+	assert.False(t, b.StartTime().Before(a.StartTime()), "b started before a")
+	assert.False(t, b.FinishTime().Before(b.StartTime()), "b finished before it started")
+	assert.False(t, a.FinishTime().Before(b.FinishTime()), "a finished before b")
+	assert.False(t, after.Before(a.FinishTime()), "a finished after the last time.Now")
+	// The wall clock part is time.Now's, give or take its adjustments:
+	// the same year, not the zero time or the Unix epoch.
+	assert.Equal(t, before.Year(), a.StartTime().Year())
+
+	// The clock advances: a span open while a microsecond passes lasts at
+	// least that long.
+	c := tr.StartSpan("c").(*mocktracer.MockSpan)
+	for mark := time.Now(); time.Since(mark) < time.Microsecond; {
+	}
+	c.Finish()
+	assert.GreaterOrEqual(t, c.FinishTime().Sub(c.StartTime()), time.Microsecond)
+}
+
 func TestMockSpan_Tags(t *testing.T) {
 	tests := []struct {
 		name  string

@@ -33,9 +33,10 @@ func (o clockOption) apply(t *MockTracer) {
 }
 
 // WithClock makes the tracer read start, finish and log times from now
-// instead of time.Now. Under package sim pass the simulation's Now. now
-// must be safe to call from every goroutine that uses the tracer. A nil
-// now keeps time.Now.
+// instead of its default clock (time.Now at New, advanced by the monotonic
+// clock). Under package sim pass the simulation's Now. now must be safe to
+// call from every goroutine that uses the tracer. A nil now keeps the
+// default.
 func WithClock(now func() time.Time) Option { return clockOption{now} }
 
 type idSourceOption struct{ next func() uint64 }
