@@ -134,10 +134,10 @@ func registerFlags(fs *flag.FlagSet, lookup func(string) (string, bool)) *flagVa
 	env("SIM_SCHEDULE", "sim.schedule", func(v string) error { f.schedule = v; return nil })
 	f.strategyEnv = env("SIM_STRATEGY", "sim.strategy", f.strategy.Set)
 	env("SIM_SEEDS", "sim.seeds", f.seeds.Set)
-	fs.Var(&f.seed, "sim.seed", "sim: run only this seed")
-	fs.StringVar(&f.schedule, "sim.schedule", f.schedule, "sim: replay this schedule")
-	fs.Var(&f.strategy, "sim.strategy", "sim: strategy: random, pct[:depth], portfolio or dfs[:preemptions]")
-	fs.Var(&f.seeds, "sim.seeds", "sim: number of seeds (N) or range of seeds (A-B) to run")
+	fs.Var(&f.seed, "sim.seed", "sim: run only this `seed`")
+	fs.StringVar(&f.schedule, "sim.schedule", f.schedule, "sim: replay this `schedule`")
+	fs.Var(&f.strategy, "sim.strategy", "sim: `strategy`: random, pct[:depth], portfolio or dfs[:preemptions]")
+	fs.Var(&f.seeds, "sim.seeds", "sim: number of `seeds` (N) or range of seeds (A-B) to run")
 	return f
 }
 
