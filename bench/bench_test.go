@@ -262,27 +262,38 @@ func BenchmarkInjectExtract(b *testing.B) {
 			must(b, err)
 		}
 	})
-	b.Run("format=text_map/impl=otel", func(b *testing.B) {
-		tr, _ := newOTel()
-		member, err := otelbaggage.NewMember("user", "alice")
-		must(b, err)
-		bag, err := otelbaggage.New(member)
-		must(b, err)
-		ctx, sp := tr.Start(otelbaggage.ContextWithBaggage(context.Background(), bag), "op")
-		defer sp.End()
-		prop := propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{})
-		bg := context.Background()
-		b.ReportAllocs()
-		b.ResetTimer()
-		for range b.N {
-			c := propagation.MapCarrier{}
-			prop.Inject(ctx, c)
-			got := prop.Extract(bg, c)
-			if !oteltrace.SpanContextFromContext(got).IsValid() {
-				b.Fatal("extracted an invalid span context")
+	// OTel's W3C trace context and baggage, into a map and into HTTP
+	// headers: the counterparts of TextMap and HTTPHeaders.
+	otelCarriers := []struct {
+		format  string
+		carrier func() propagation.TextMapCarrier
+	}{
+		{"text_map", func() propagation.TextMapCarrier { return propagation.MapCarrier{} }},
+		{"http_headers", func() propagation.TextMapCarrier { return propagation.HeaderCarrier(http.Header{}) }},
+	}
+	for _, oc := range otelCarriers {
+		b.Run("format="+oc.format+"/impl=otel", func(b *testing.B) {
+			tr, _ := newOTel()
+			member, err := otelbaggage.NewMember("user", "alice")
+			must(b, err)
+			bag, err := otelbaggage.New(member)
+			must(b, err)
+			ctx, sp := tr.Start(otelbaggage.ContextWithBaggage(context.Background(), bag), "op")
+			defer sp.End()
+			prop := propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{})
+			bg := context.Background()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				c := oc.carrier()
+				prop.Inject(ctx, c)
+				got := prop.Extract(bg, c)
+				if !oteltrace.SpanContextFromContext(got).IsValid() {
+					b.Fatal("extracted an invalid span context")
+				}
 			}
-		}
-	})
+		})
+	}
 }
 
 func BenchmarkNoopContextWithSpan(b *testing.B) {
