@@ -189,7 +189,8 @@ func trimSchedulerFrames(g string) string {
 	i := 0
 	for i+1 < len(lines) {
 		fn := lines[i]
-		if strings.HasPrefix(fn, "runtime.") || strings.HasPrefix(fn, "iter.") || isInternalFrame(fn) {
+		if strings.HasPrefix(fn, "runtime.") || strings.HasPrefix(fn, "runtime/debug.") || strings.HasPrefix(fn, "panic(") ||
+			strings.HasPrefix(fn, "iter.") || isInternalFrame(fn) {
 			i += 2
 			continue
 		}
@@ -206,7 +207,32 @@ func trimSchedulerFrames(g string) string {
 			break
 		}
 	}
+	for j, l := range lines {
+		lines[j] = stableFrame(l)
+	}
 	return strings.Join(lines, "\n") + "\n"
+}
+
+// stableFrame drops what varies between two runs of the same schedule from
+// a line of a stack trace: the argument words of a function line (pointers
+// mostly: "f(0xc000012345, 0x2)" becomes "f(...)") and the program-counter
+// offset of a file line (" +0x1d"), so that a failure's report is
+// byte-identical on every replay.
+func stableFrame(line string) string {
+	if strings.HasPrefix(line, "\t") {
+		if i := strings.LastIndex(line, " +0x"); i >= 0 {
+			return line[:i]
+		}
+		return line
+	}
+	if !strings.HasSuffix(line, ")") {
+		return line
+	}
+	i := strings.LastIndex(line, "(")
+	if i < 0 || i == len(line)-2 || strings.Trim(line[i+1:len(line)-1], "0123456789abcdefx, .?{}") != "" {
+		return line
+	}
+	return line[:i] + "(...)"
 }
 
 func indent(s, prefix string) string {

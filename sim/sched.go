@@ -120,7 +120,7 @@ func (s *Sim) ended(t *Task, out coro.Outcome) {
 			break
 		}
 		s.record(Event{Kind: EvPanic, Task: t.id, Text: fmt.Sprint(v)})
-		s.fail(ErrPanic, t, v, string(stack), fmt.Sprintf("%s panicked: %v", t, v))
+		s.fail(ErrPanic, t, v, trimSchedulerFrames(string(stack)), fmt.Sprintf("%s panicked: %v", t, v))
 		return
 	case coro.Exited:
 		if s.aborting {
