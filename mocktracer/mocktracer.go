@@ -33,6 +33,9 @@ type MockTracer struct {
 	open     int // spans in started not yet in finished
 	misuses  []opentracing.Misuse
 
+	// observers are set by New and never changed.
+	observers []Observer
+
 	// propMu guards propagators.
 	propMu      sync.RWMutex
 	propagators map[any]Propagator
@@ -165,6 +168,9 @@ func (t *MockTracer) start(operationName string, sso *opentracing.StartSpanOptio
 	t.started = append(t.started, s)
 	t.open++
 	t.mu.Unlock()
+	for _, o := range t.observers {
+		o.SpanStarted(s)
+	}
 	return s
 }
 
@@ -205,12 +211,15 @@ func (t *MockTracer) ActiveSpan() opentracing.Span {
 	return sc.Span()
 }
 
-// recordFinished appends s to the finished list.
+// recordFinished appends s to the finished list and tells the observers.
 func (t *MockTracer) recordFinished(s *MockSpan) {
 	t.mu.Lock()
 	t.finished = append(t.finished, s)
 	t.open--
 	t.mu.Unlock()
+	for _, o := range t.observers {
+		o.SpanFinished(s)
+	}
 }
 
 // FinishedSpans returns a copy of the list of finished spans, in finish

@@ -2,6 +2,7 @@ package mocktracer_test
 
 import (
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -614,4 +615,34 @@ func TestMockSpan_String(t *testing.T) {
 	assert.Equal(t, `MockSpan{op="op" trace=1 span=1 parent=0 finished=false tags=0 logs=0}`, mockSpan(sp).String())
 	assert.Equal(t, `MockSpanContext{trace=1 span=1 sampled=true "k"="v"}`, mockCtx(sp.Context()).String())
 	assert.Same(t, tr, sp.Tracer())
+}
+
+// recorder is an Observer that lists what it was told.
+type recorder struct{ events []string }
+
+func (r *recorder) SpanStarted(s *mocktracer.MockSpan) {
+	r.events = append(r.events, fmt.Sprintf("start %s #%d parent #%d", s.OperationName(), s.SpanID(), s.ParentID()))
+}
+
+func (r *recorder) SpanFinished(s *mocktracer.MockSpan) {
+	r.events = append(r.events, fmt.Sprintf("finish %s #%d finished=%t", s.OperationName(), s.SpanID(), s.Finished()))
+}
+
+func TestMockTracer_WithObserver(t *testing.T) {
+	first, second := &recorder{}, &recorder{}
+	tr := mocktracer.New(mocktracer.WithObserver(first), mocktracer.WithObserver(nil), mocktracer.WithObserver(second))
+	sc := tr.StartActiveSpan("parent")
+	child := tr.StartSpan("child") // the active parent is its implicit parent
+	child.Finish()
+	child.Finish() // a misuse, not a second finish
+	sc.Close()     // finishes parent
+	want := []string{
+		"start parent #1 parent #0",
+		"start child #2 parent #1",
+		"finish child #2 finished=true",
+		"finish parent #1 finished=true",
+	}
+	assert.Equal(t, want, first.events)
+	assert.Equal(t, want, second.events)
+	assert.Len(t, tr.Misuses(), 1)
 }

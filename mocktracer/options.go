@@ -53,3 +53,28 @@ func (o idSourceOption) apply(t *MockTracer) {
 // panics if next returns 0 three times in a row. A nil next keeps the
 // default: a per-tracer counter 1, 2, 3, ...
 func WithIDSource(next func() uint64) Option { return idSourceOption{next} }
+
+// Observer is told of every span a MockTracer starts and finishes: a hook
+// to log spans as they happen, for instance into a sim trace. Its methods
+// run on the goroutine that called StartSpan (or StartActiveSpan) and
+// Finish, after the span is recorded and with no lock of the tracer held,
+// so they may call the span's getters and the tracer. A second Finish is a
+// misuse, not a finish: it is not observed.
+type Observer interface {
+	// SpanStarted is called once per span, when it has started.
+	SpanStarted(*MockSpan)
+	// SpanFinished is called once per span, when it has finished.
+	SpanFinished(*MockSpan)
+}
+
+type observerOption struct{ o Observer }
+
+func (o observerOption) apply(t *MockTracer) {
+	if o.o != nil {
+		t.observers = append(t.observers, o.o)
+	}
+}
+
+// WithObserver adds o to the tracer's observers, which are called in the
+// order they were added. A nil o adds nothing.
+func WithObserver(o Observer) Option { return observerOption{o} }
