@@ -63,7 +63,6 @@ func (r *refCount) release() {
 		r.log("release: store refs=%d", n-1)
 		if r.n == 0 {
 			r.span.Finish()
-			r.log("last reference dropped: span finished")
 		}
 	case bugReadAfterUnlock:
 		r.mu.Lock()
@@ -74,7 +73,6 @@ func (r *refCount) release() {
 		r.preempt()
 		if r.n == 0 {
 			r.span.Finish()
-			r.log("read refs=0: span finished")
 		}
 	default:
 		r.mu.Lock()
@@ -84,7 +82,6 @@ func (r *refCount) release() {
 		r.log("release (refs=%d)", n)
 		if n == 0 {
 			r.span.Finish()
-			r.log("last reference dropped: span finished")
 		}
 	}
 }

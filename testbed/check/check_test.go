@@ -125,3 +125,24 @@ func TestTree(t *testing.T) {
 	assert.Equal(t, want, check.Tree(tr.FinishedSpans()))
 	assert.Equal(t, "(no spans)\n", check.Tree(nil))
 }
+
+func TestDescribe(t *testing.T) {
+	tr, parent, child, other := fixture(t)
+	follower := tr.StartSpan("later", opentracing.FollowsFrom(parent.Context())).(*mocktracer.MockSpan)
+	// A foreign context first: the first mock reference still decides.
+	both := tr.StartSpan("both", opentracing.ChildOf(opentracing.NoopTracer{}.StartSpan("x").Context()),
+		opentracing.FollowsFrom(child.Context())).(*mocktracer.MockSpan)
+	tests := []struct {
+		span *mocktracer.MockSpan
+		want string
+	}{
+		{parent, `"parent" #1 (root)`},
+		{child, `"child" #2 (child of #1)`},
+		{other, `"other" #3 (root)`},
+		{follower, `"later" #4 (follows #1)`},
+		{both, `"both" #5 (follows #2)`},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, check.Describe(tt.span))
+	}
+}

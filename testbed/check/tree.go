@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tracebed/tracebed/mocktracer"
+	"github.com/tracebed/tracebed/opentracing"
 )
 
 // Tree renders spans as an indented tree, children under their parent,
@@ -76,4 +77,27 @@ func writeSpan(b *strings.Builder, s *mocktracer.MockSpan, epoch time.Time, root
 		fmt.Fprintf(b, " logs=%d", n)
 	}
 	b.WriteByte('\n')
+}
+
+// Describe names a span in one line for notes and messages: its operation,
+// its id and its parent, as `"task1" #2 (child of #1)`, `"cb" #3 (follows
+// #1)` for a FOLLOWS_FROM reference, or `"parent" #1 (root)`.
+func Describe(s *mocktracer.MockSpan) string {
+	if s.ParentID() == 0 {
+		return fmt.Sprintf("%q #%d (root)", s.OperationName(), s.SpanID())
+	}
+	rel := "child of"
+	for _, r := range s.References() {
+		switch r.ReferencedContext.(type) {
+		case mocktracer.MockSpanContext, *mocktracer.MockSpanContext:
+			// The first reference to a mock context gives the parent.
+			if r.Type == opentracing.FollowsFromRef {
+				rel = "follows"
+			}
+		default:
+			continue
+		}
+		break
+	}
+	return fmt.Sprintf("%q #%d (%s #%d)", s.OperationName(), s.SpanID(), rel, s.ParentID())
 }

@@ -2,10 +2,8 @@ package latespan
 
 import (
 	"context"
-	"fmt"
 	"time"
 
-	"github.com/tracebed/tracebed/mocktracer"
 	"github.com/tracebed/tracebed/opentracing"
 	"github.com/tracebed/tracebed/testbed/check"
 	"github.com/tracebed/tracebed/testbed/env"
@@ -65,7 +63,7 @@ func (t *subtask) run(e env.Env, ctx context.Context, parent opentracing.Span, w
 			// borrowed, its owner finishes it.
 			sc := tr.ScopeManager().Activate(parent, b.finishParent)
 			defer sc.Close()
-			e.Logf("re-activate %s, finishOnClose=%v", describe(parent), b.finishParent)
+			e.Logf("re-activate the parent, finishOnClose=%v", b.finishParent)
 			e.Yield() // a thread may lose the CPU between any two calls
 			child := tr.StartActiveSpan(t.Name)
 			t.work(e, child.Span(), child.Close, wg, b)
@@ -76,7 +74,7 @@ func (t *subtask) run(e env.Env, ctx context.Context, parent opentracing.Span, w
 // work does the subtask's work in its child span sp, then finishes the
 // span with finish.
 func (t *subtask) work(e env.Env, sp opentracing.Span, finish func(), wg env.WaitGroup, b bugs) {
-	e.Logf("start %s, work %v", describe(sp), t.Work)
+	e.Logf("work %v in its child span", t.Work)
 	e.Sleep(t.Work)
 	if t.After != nil {
 		t.After.Get()
@@ -84,7 +82,6 @@ func (t *subtask) work(e env.Env, sp opentracing.Span, finish func(), wg env.Wai
 	if b.earlyDone {
 		wg.Done() // the bug: the owner may finish the parent now
 	}
-	e.Logf("finish %s", describe(sp))
 	finish()
 	t.Done.Resolve(nil)
 }
@@ -107,12 +104,12 @@ func run(e env.Env, b bugs) error {
 		// inherit it; closing the owner's scope finishes it.
 		sc := tr.StartActiveSpan("parent")
 		parent, finishing = sc.Span(), sc.Close
-		e.Logf("start %s, active", describe(parent))
+		e.Logf("the parent is active")
 	} else {
 		// Started, not activated: the subtasks get it by hand.
 		parent = tr.StartSpan("parent")
 		finishing = parent.Finish
-		e.Logf("start %s, not active", describe(parent))
+		e.Logf("the parent is not activated")
 		ctx = opentracing.ContextWithSpan(ctx, parent)
 	}
 	for _, t := range []*subtask{task1, task2} {
@@ -120,22 +117,9 @@ func run(e env.Env, b bugs) error {
 		e.Go(t.Name, func() { t.run(e, ctx, parent, wg, b) })
 	}
 	wg.Wait()
-	e.Logf("subtasks done: finish %s, late", describe(parent))
+	e.Logf("subtasks done: finish the parent, late")
 	finishing()
 	return nil
-}
-
-// describe names a span in the run's timeline: its operation, its id and
-// its parent's.
-func describe(sp opentracing.Span) string {
-	ms, ok := sp.(*mocktracer.MockSpan)
-	if !ok {
-		return fmt.Sprintf("%T", sp)
-	}
-	if ms.ParentID() == 0 {
-		return fmt.Sprintf("%s #%d (root)", ms.OperationName(), ms.SpanID())
-	}
-	return fmt.Sprintf("%s #%d (child of #%d)", ms.OperationName(), ms.SpanID(), ms.ParentID())
 }
 
 // checkSpans asserts what the originals assert: task1, task2 and parent in

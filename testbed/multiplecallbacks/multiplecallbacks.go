@@ -92,7 +92,7 @@ func (c Callback) Run(e env.Env, style Style, ctx context.Context, parent opentr
 	case Reactivate:
 		sc := tr.ScopeManager().Activate(parent, false)
 		defer sc.Close()
-		e.Logf("re-activate %s", describe(parent))
+		e.Logf("re-activate the parent")
 		child := tr.StartActiveSpan("task")
 		c.work(e, child.Span(), child.Close)
 	case Activate:
@@ -118,9 +118,8 @@ func (c Callback) Run(e env.Env, style Style, ctx context.Context, parent opentr
 // work does the callback's work in its child span sp, then finishes the
 // span with finish.
 func (c Callback) work(e env.Env, sp opentracing.Span, finish func()) {
-	e.Logf("start %s, work %v", describe(sp), c.Work)
+	e.Logf("work %v in its child span", c.Work)
 	e.Sleep(c.Work)
-	e.Logf("finish %s", describe(sp))
 	finish()
 }
 
@@ -169,7 +168,7 @@ func run(e env.Env, style Style, lateIncr bool) error {
 		rc := NewRefCount(e.NewMutex(), 1)
 		release := func() {
 			if rc.Decr() == 0 {
-				e.Logf("last reference released: finish %s", describe(parent))
+				e.Logf("last reference released: finish the parent")
 				parent.Finish()
 			}
 		}
@@ -210,23 +209,10 @@ func run(e env.Env, style Style, lateIncr bool) error {
 			spawn(i, func() error { return Callback{Work: w}.Run(e, style, ctx, parent) })
 		}
 		wg.Wait()
-		e.Logf("callbacks done: finish %s", describe(parent))
+		e.Logf("callbacks done: finish the parent")
 		finish()
 	})
 	return cbErrs.err()
-}
-
-// describe names a span in the run's timeline: its operation, its id and
-// its parent's.
-func describe(sp opentracing.Span) string {
-	ms, ok := sp.(*mocktracer.MockSpan)
-	if !ok {
-		return fmt.Sprintf("%T", sp)
-	}
-	if ms.ParentID() == 0 {
-		return fmt.Sprintf("%s #%d (root)", ms.OperationName(), ms.SpanID())
-	}
-	return fmt.Sprintf("%s #%d (child of #%d)", ms.OperationName(), ms.SpanID(), ms.ParentID())
 }
 
 // checkSpans asserts what the originals assert: three tasks then the

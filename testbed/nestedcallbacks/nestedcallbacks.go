@@ -61,7 +61,7 @@ func (c *chain) task(ctx context.Context, n int, errs error) {
 		}
 		sc.Close()
 		if n == Depth {
-			c.e.Logf("task%d: scope closed, span finished", n)
+			c.e.Logf("task%d: scope closed", n)
 		}
 	case find:
 		active := c.tr.ActiveSpan()
@@ -77,7 +77,6 @@ func (c *chain) task(ctx context.Context, n int, errs error) {
 		if n < Depth {
 			c.spawn(ctx, n+1, errs)
 		} else if active != nil {
-			c.e.Logf("task%d: finish the active span", n)
 			active.Finish()
 		}
 	case fromContext:
@@ -90,7 +89,6 @@ func (c *chain) task(ctx context.Context, n int, errs error) {
 		if n < Depth {
 			c.spawn(ctx, n+1, errs)
 		} else {
-			c.e.Logf("task%d: finish the span", n)
 			span.Finish()
 		}
 	}

@@ -104,8 +104,8 @@ func run(e env.Env, shared bool) error {
 		}
 		ok.Success(SuccessValue)
 		bad.Error(errors.New(ErrorMessage))
+		e.Logf("both promises settled: finish their span before the callbacks run")
 		finish() // before the callbacks are done: FOLLOWS_FROM
-		e.Logf("promises finished")
 	})
 	gate.Resolve(nil)
 	if runErr != nil {
