@@ -7,16 +7,17 @@
 //
 //	tracebed list
 //	tracebed run [-seeds N] [-strategy random|pct|dfs|all] [-platform p,...] [-shard i/n] [-broken] [scenario ...]
-//	tracebed replay -scenario X -platform P [-strategy S] -seed N
-//	tracebed replay -scenario X -platform P -schedule S
+//	tracebed replay -scenario X -platform P [-strategy S] -seed N [-chrome FILE]
+//	tracebed replay -scenario X -platform P -schedule S [-chrome FILE]
 //
 // list prints the scenarios (with their broken variants), the platforms and
 // the strategies.
 //
 // run explores the named scenarios (all by default) on each of their
 // platforms (or those of -platform) with each strategy (or -strategy), N
-// seeds each (for dfs, at most N schedules within the preemption bound), and prints a table: scenario, platform, strategy, runs,
-// distinct schedules, failures, time. On a terminal a progress line is
+// seeds each (for dfs, at most N schedules within the preemption bound),
+// and prints a table: scenario, platform, strategy, runs, distinct
+// schedules, failures, time. On a terminal a progress line is
 // updated as it goes. -shard i/n runs only the seeds whose index is i mod
 // n, so an exploration can be split across machines, each shard
 // reproducible on its own. -broken explores the deliberately broken
@@ -27,7 +28,9 @@
 // replay runs one seed (or one recorded schedule) and prints the run's
 // timeline, a lane per task with spans opening and closing and the
 // scheduling decisions, then the span tree and the outcome. The output is
-// byte-identical each time.
+// byte-identical each time. -chrome FILE also writes the run in the Chrome
+// trace-event format, a thread per task, which ui.perfetto.dev and
+// chrome://tracing draw.
 //
 // Bad usage prints one line and exits with status 2.
 package main

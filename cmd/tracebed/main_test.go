@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -134,4 +136,48 @@ func TestReplayOfAFailureFails(t *testing.T) {
 	schedule, _, _ := strings.Cut(replayed[j+len("schedule: "):], "\n")
 	code, again, _ := call("replay", "-scenario", "clientserver/noextract", "-schedule", schedule)
 	assert.Equal(t, 1, code, again)
+}
+
+func TestReplayChrome(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string) []byte {
+		path := filepath.Join(dir, name)
+		code, out, errOut := call("replay", "-scenario", "clientserver", "-platform", "tasks", "-seed", "7", "-chrome", path)
+		require.Equal(t, 0, code, errOut)
+		assert.True(t, strings.HasSuffix(out, "ok\nchrome trace: "+path+"\n"), out)
+		raw, err := os.ReadFile(path)
+		require.NoError(t, err)
+		return raw
+	}
+	first, second := write("a.json"), write("b.json")
+	assert.Equal(t, first, second, "the same seed writes the same bytes")
+
+	var events []struct {
+		Name  string         `json:"name"`
+		Phase string         `json:"ph"`
+		TID   int            `json:"tid"`
+		Args  map[string]any `json:"args"`
+	}
+	require.NoError(t, json.Unmarshal(first, &events))
+	threads := map[int]any{}
+	var spanNotes []string
+	for _, e := range events {
+		if e.Phase == "M" {
+			threads[e.TID] = e.Args["name"]
+		}
+		if strings.HasPrefix(e.Name, "note span ") {
+			spanNotes = append(spanNotes, fmt.Sprintf("%d %s", e.TID, strings.TrimPrefix(e.Name, "note ")))
+		}
+	}
+	assert.Equal(t, map[int]any{0: "0 root", 1: "1 server"}, threads)
+	assert.Equal(t, []string{
+		`0 span "send" #1 (root) starts`,
+		`0 span "send" #1 finishes`,
+		`1 span "receive" #2 (child of #1) starts`,
+		`1 span "receive" #2 finishes`,
+	}, spanNotes)
+
+	code, _, errOut := call("replay", "-scenario", "clientserver", "-platform", "tasks", "-seed", "7", "-chrome", filepath.Join(dir, "no", "such", "dir.json"))
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "tracebed: ")
 }

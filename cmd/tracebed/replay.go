@@ -1,9 +1,11 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/tracebed/tracebed/sim"
 	"github.com/tracebed/tracebed/testbed"
@@ -18,6 +20,7 @@ func cmdReplay(args []string, stdout io.Writer) error {
 	strategy := fs.String("strategy", "random", "random or pct (a dfs run replays with -schedule)")
 	seed := fs.Uint64("seed", 0, "seed of the run")
 	schedule := fs.String("schedule", "", "a recorded schedule to replay instead of a seed")
+	chrome := fs.String("chrome", "", "also write the run as Chrome trace-event JSON to this file (open it in ui.perfetto.dev)")
 	if err := fs.Parse(args); err != nil {
 		return usageError("%v", err)
 	}
@@ -62,8 +65,32 @@ func cmdReplay(args []string, stdout io.Writer) error {
 		return usageError("%v", err)
 	}
 	fmt.Fprint(stdout, out.Report(sc.Name, p.Name, env.Config{Strategy: st, Seed: *seed, Schedule: *schedule}))
+	if *chrome != "" {
+		if err := writeChrome(*chrome, out.Trace); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "chrome trace: %s\n", *chrome)
+	}
 	if out.Err != nil {
 		return errFailed
 	}
 	return nil
+}
+
+// writeChrome writes the run's trace to path in the Chrome trace-event
+// format: a thread per task, a slice per stretch it runs, an instant per
+// event (spans starting and finishing among them).
+func writeChrome(path string, tr *sim.Trace) error {
+	if tr == nil {
+		return errors.New("the run left no trace to write")
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := tr.WriteChrome(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -40,6 +40,9 @@ type Outcome struct {
 	Schedule string
 	// Timeline is sim's text timeline of the run (empty on real goroutines).
 	Timeline string
+	// Trace is sim's record of the run, for other renderings such as
+	// sim.Trace.WriteChrome (nil on real goroutines).
+	Trace *sim.Trace
 	// Spans are the finished spans, in finish order.
 	Spans []*mocktracer.MockSpan
 	// Tree is check.Tree of Spans.
@@ -87,6 +90,7 @@ func RunSim(sc Scenario, p Platform, cfg Config) (Outcome, error) {
 	if res != nil {
 		out.Schedule = res.Schedule
 		if res.Trace != nil {
+			out.Trace = res.Trace
 			out.Timeline = res.Trace.Timeline()
 		}
 	}
