@@ -116,7 +116,9 @@
 //
 // A run records a [Trace] ([Result.Trace], unless [WithoutTrace]): every
 // decision, spawn, block, operation, exit and timer, with its step and
-// virtual time, and the notes of [Sim.Logf]. [Trace.Timeline] renders it as
+// virtual time, the notes of [Sim.Logf], and the intervals of [Sim.Begin]
+// and [Sim.End] (a span, a request: a stretch of the run that may open on
+// one task and close on another). [Trace.Timeline] renders it as
 // text with one lane per task, [Trace.WriteChrome] as Chrome trace-event
 // JSON (Perfetto opens it), and [Trace.Hash] fingerprints it: the same seed
 // gives a byte-identical trace.

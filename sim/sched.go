@@ -36,6 +36,7 @@ type Sim struct {
 	taskDecs    int // decisions among two or more tasks (PCT's k)
 	preemptions int
 	trace       *Trace
+	open        map[uint64]string // the labels of open intervals (Begin)
 	failure     *Failure
 	aborting    bool
 	// strategyPanic holds the value the strategy panicked with, to be
@@ -419,11 +420,43 @@ func (s *Sim) Logf(format string, args ...any) {
 // Annotate appends a note to the trace, in the current task's lane (or the
 // scheduler's, outside a task).
 func (s *Sim) Annotate(text string) {
-	id := -1
-	if s.cur != nil {
-		id = s.cur.id
+	s.record(Event{Kind: EvNote, Task: s.taskID(), Text: text})
+}
+
+// Begin records that interval id opens, in the current task's lane: a
+// stretch of the run with a meaning of its own (a span, a request, a
+// transaction) that may close on another task. label names it in the
+// timeline ("┌ label") and in the Chrome trace (an async slice). ids are
+// the caller's; one must not be reused while its interval is open.
+func (s *Sim) Begin(id uint64, label string) {
+	if !s.trace.on() {
+		return
 	}
-	s.record(Event{Kind: EvNote, Task: id, Text: text})
+	if s.open == nil {
+		s.open = make(map[uint64]string)
+	}
+	s.open[id] = label
+	s.record(Event{Kind: EvBegin, Task: s.taskID(), Arg: int(id), Text: label})
+}
+
+// End records that interval id closes, in the current task's lane
+// ("└ label" in the timeline). Ending an interval that is not open is
+// recorded too, without a label.
+func (s *Sim) End(id uint64) {
+	if !s.trace.on() {
+		return
+	}
+	label := s.open[id]
+	delete(s.open, id)
+	s.record(Event{Kind: EvEnd, Task: s.taskID(), Arg: int(id), Text: label})
+}
+
+// taskID is the current task's id, -1 outside a task.
+func (s *Sim) taskID() int {
+	if s.cur != nil {
+		return s.cur.id
+	}
+	return -1
 }
 
 func (s *Sim) result() *Result {

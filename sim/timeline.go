@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -14,9 +15,10 @@ const laneWidth = 22
 
 // Timeline renders the trace as text with one lane (column) per task, and
 // one row per event: spawns, blocks, operations, exits, panics, timers, a
-// "▶" where a task starts running after another, and a note ([Sim.Logf])
-// as "·" and its text in full, running on over the (empty) lanes to its
-// right. The first column
+// "▶" where a task starts running after another, a note ([Sim.Logf]) as
+// "·" and an interval opening and closing ([Sim.Begin], [Sim.End]) as "┌"
+// and "└", each with its text in full, running on over the (empty) lanes
+// to its right. The first column
 // holds the scheduling decisions: "run 2 (1 of 3)" says the strategy picked
 // task 2, option 1 of the 3 runnable tasks; other kinds (select, timer,
 // rand) read "select 0 of 2"; a decision shares the row of the event it
@@ -76,6 +78,17 @@ func (tr *Trace) Timeline() string {
 			r.text = "PANIC " + e.Text
 		case EvNote:
 			r.text, r.note = "·", e.Text
+			if e.Task < 0 {
+				hasTimers = true
+			}
+		case EvBegin, EvEnd:
+			r.text, r.note = "┌", e.Text
+			if e.Kind == EvEnd {
+				r.text = "└"
+			}
+			if r.note == "" {
+				r.note = fmt.Sprintf("interval %d", e.Arg)
+			}
 			if e.Task < 0 {
 				hasTimers = true
 			}
@@ -168,15 +181,17 @@ type chromeEvent struct {
 	PID   int            `json:"pid"`
 	TID   int            `json:"tid"`
 	Scope string         `json:"s,omitempty"`
+	Cat   string         `json:"cat,omitempty"`
+	ID    string         `json:"id,omitempty"` // async slices (intervals)
 	Args  map[string]any `json:"args,omitempty"`
 }
 
 // WriteChrome writes the trace in the Chrome trace-event JSON format, which
 // Perfetto (ui.perfetto.dev) and chrome://tracing open: one thread per task,
-// a slice for each stretch a task runs, and instant events for spawns,
-// blocks, notes and panics. The time axis is the step number, in
-// microseconds (virtual time stands still while tasks run); each event
-// carries its virtual time in args.
+// a slice for each stretch a task runs, an async slice for each interval
+// ([Sim.Begin]), and instant events for spawns, blocks, notes and panics.
+// The time axis is the step number, in microseconds (virtual time stands
+// still while tasks run); each event carries its virtual time in args.
 func (tr *Trace) WriteChrome(w io.Writer) error {
 	var evs []chromeEvent
 	for _, t := range tr.tasks {
@@ -203,6 +218,20 @@ func (tr *Trace) WriteChrome(w io.Writer) error {
 				running = -1
 			}
 		case EvDecide:
+			continue
+		case EvBegin, EvEnd:
+			// An async slice: it may open on one task and close on
+			// another, so it is drawn on a track of its own.
+			ph := "b"
+			if e.Kind == EvEnd {
+				ph = "e"
+			}
+			name := e.Text
+			if name == "" {
+				name = fmt.Sprintf("interval %d", e.Arg)
+			}
+			evs = append(evs, chromeEvent{Name: name, Phase: ph, Cat: "interval", ID: strconv.Itoa(e.Arg), TS: ts, TID: max(e.Task, 0),
+				Args: map[string]any{"vtime": e.At.String()}})
 			continue
 		}
 		tid := max(e.Task, 0)

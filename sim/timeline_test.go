@@ -3,6 +3,7 @@ package sim_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -83,4 +84,61 @@ func TestWriteChrome_ValidJSON(t *testing.T) {
 	assert.Equal(t, res.Tasks, phases["M"])
 	assert.Greater(t, phases["X"], res.Tasks-1)
 	assert.Greater(t, phases["i"], 10)
+}
+
+// An interval opened on one task and closed on another shows in both
+// lanes of the timeline, in the flat listing, and as one async slice in
+// the Chrome trace.
+func TestIntervals(t *testing.T) {
+	res, err := sim.Run(func(s *sim.Sim) {
+		done := sim.NewFuture[int](s)
+		s.Begin(7, "request 7")
+		s.Go("worker", func() {
+			s.Sleep(time.Second)
+			s.End(7)
+			s.End(8) // never opened
+			done.Resolve(1)
+		})
+		done.Get()
+	}, sim.WithStrategy(sim.Random(1)))
+	require.NoError(t, err)
+
+	tl := res.Trace.Timeline()
+	var opened, closed, unknown string
+	for _, l := range strings.Split(tl, "\n") {
+		switch {
+		case strings.Contains(l, "┌ request 7"):
+			opened = l
+		case strings.Contains(l, "└ request 7"):
+			closed = l
+		case strings.Contains(l, "└ interval 8"):
+			unknown = l
+		}
+	}
+	require.NotEmpty(t, opened, tl)
+	require.NotEmpty(t, closed, tl)
+	require.NotEmpty(t, unknown, tl)
+	assert.Equal(t, 3, strings.Count(opened, "|"), "opened in the root's lane (decision, root): %s", opened)
+	assert.Equal(t, 4, strings.Count(closed, "|"), "closed in the worker's lane (decision, timers, root, worker): %s", closed)
+	assert.Contains(t, closed, "+1s")
+
+	list := res.Trace.String()
+	assert.Contains(t, list, "begin 7 request 7")
+	assert.Contains(t, list, "end 7 request 7")
+	assert.Contains(t, list, "end 8\n")
+
+	var buf bytes.Buffer
+	require.NoError(t, res.Trace.WriteChrome(&buf))
+	var evs []struct {
+		Name, Ph, Cat, ID string
+		TID               int
+	}
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &evs))
+	var async []string
+	for _, e := range evs {
+		if e.Cat == "interval" {
+			async = append(async, fmt.Sprintf("%s %s %s tid=%d", e.Ph, e.ID, e.Name, e.TID))
+		}
+	}
+	assert.Equal(t, []string{"b 7 request 7 tid=0", "e 7 request 7 tid=1", "e 8 interval 8 tid=1"}, async)
 }

@@ -34,6 +34,11 @@ const (
 	// EvOp: Task did operation Text on object On (a Var access, a lock
 	// taken or released, a value sent or received...).
 	EvOp
+	// EvBegin: Task opened interval Arg, labelled Text ([Sim.Begin]).
+	EvBegin
+	// EvEnd: Task closed interval Arg ([Sim.End]); Text is the label it
+	// was opened with, empty if it was never opened.
+	EvEnd
 )
 
 // String returns the kind's name as used in trace listings.
@@ -57,6 +62,10 @@ func (k EventKind) String() string {
 		return "run"
 	case EvOp:
 		return "op"
+	case EvBegin:
+		return "begin"
+	case EvEnd:
+		return "end"
 	}
 	return "unknown"
 }
@@ -101,6 +110,10 @@ func (e Event) String() string {
 		what = "run"
 	case EvOp:
 		what = e.Text + " " + e.On
+	case EvBegin:
+		what = fmt.Sprintf("begin %d %s", e.Arg, e.Text)
+	case EvEnd:
+		what = strings.TrimSpace(fmt.Sprintf("end %d %s", e.Arg, e.Text))
 	case EvBlock:
 		what = "block " + e.Text
 		switch {

@@ -155,27 +155,29 @@ func TestReplayChrome(t *testing.T) {
 	var events []struct {
 		Name  string         `json:"name"`
 		Phase string         `json:"ph"`
+		Cat   string         `json:"cat"`
+		ID    string         `json:"id"`
 		TID   int            `json:"tid"`
 		Args  map[string]any `json:"args"`
 	}
 	require.NoError(t, json.Unmarshal(first, &events))
 	threads := map[int]any{}
-	var spanNotes []string
+	var spans []string
 	for _, e := range events {
 		if e.Phase == "M" {
 			threads[e.TID] = e.Args["name"]
 		}
-		if strings.HasPrefix(e.Name, "note span ") {
-			spanNotes = append(spanNotes, fmt.Sprintf("%d %s", e.TID, strings.TrimPrefix(e.Name, "note ")))
+		if e.Cat == "interval" {
+			spans = append(spans, fmt.Sprintf("%s %s tid=%d %s", e.Phase, e.ID, e.TID, e.Name))
 		}
 	}
 	assert.Equal(t, map[int]any{0: "0 root", 1: "1 server"}, threads)
 	assert.Equal(t, []string{
-		`0 span "send" #1 (root) starts`,
-		`0 span "send" #1 finishes`,
-		`1 span "receive" #2 (child of #1) starts`,
-		`1 span "receive" #2 finishes`,
-	}, spanNotes)
+		`b 1 tid=0 span "send" #1 (root)`,
+		`e 1 tid=0 span "send" #1 (root)`,
+		`b 2 tid=1 span "receive" #2 (child of #1)`,
+		`e 2 tid=1 span "receive" #2 (child of #1)`,
+	}, spans, "each span an async slice, opened and closed on its task's thread")
 
 	code, _, errOut := call("replay", "-scenario", "clientserver", "-platform", "tasks", "-seed", "7", "-chrome", filepath.Join(dir, "no", "such", "dir.json"))
 	assert.Equal(t, 1, code)

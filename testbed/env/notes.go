@@ -6,16 +6,17 @@ import (
 	"github.com/tracebed/tracebed/testbed/check"
 )
 
-// spanNotes is the MockTracer observer of a sim run: it notes every span's
-// start and finish in the trace, in the lane of the task that did it, so
-// that a replay's timeline shows the spans of every scenario opening and
-// closing without the scenario logging them.
+// spanNotes is the MockTracer observer of a sim run: it records every
+// span as a sim interval (sim.Sim.Begin, End) that opens and closes in the
+// lane of the task that started and finished it, so that a replay's
+// timeline, and its Chrome trace, show the spans of every scenario without
+// the scenario logging them.
 type spanNotes struct{ s *sim.Sim }
 
 func (n spanNotes) SpanStarted(sp *mocktracer.MockSpan) {
-	n.s.Logf("span %s starts", check.Describe(sp))
+	n.s.Begin(sp.SpanID(), "span "+check.Describe(sp))
 }
 
 func (n spanNotes) SpanFinished(sp *mocktracer.MockSpan) {
-	n.s.Logf("span %q #%d finishes", sp.OperationName(), sp.SpanID())
+	n.s.End(sp.SpanID())
 }
