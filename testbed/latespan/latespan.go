@@ -51,10 +51,10 @@ func (t *subtask) run(e env.Env, ctx context.Context, parent opentracing.Span, w
 	case env.Inherit:
 		// The parent is already active: it came with the task.
 		sc := tr.StartActiveSpan(t.Name)
-		t.work(e, sc.Span(), sc.Close, wg, b)
+		t.work(e, sc.Close, wg, b)
 	case env.Context:
 		child, _ := opentracing.StartSpanFromContextWithTracer(ctx, tr, t.Name)
-		t.work(e, child, child.Finish, wg, b)
+		t.work(e, child.Finish, wg, b)
 	default:
 		// Explicit, and Shared in a stack context of the subtask's own (two
 		// subtasks sharing one would close each other's scopes out of order).
@@ -66,14 +66,14 @@ func (t *subtask) run(e env.Env, ctx context.Context, parent opentracing.Span, w
 			e.Logf("re-activate the parent, finishOnClose=%v", b.finishParent)
 			e.Yield() // a thread may lose the CPU between any two calls
 			child := tr.StartActiveSpan(t.Name)
-			t.work(e, child.Span(), child.Close, wg, b)
+			t.work(e, child.Close, wg, b)
 		})
 	}
 }
 
-// work does the subtask's work in its child span sp, then finishes the
-// span with finish.
-func (t *subtask) work(e env.Env, sp opentracing.Span, finish func(), wg env.WaitGroup, b bugs) {
+// work does the subtask's work in its child span, then finishes that span
+// with finish.
+func (t *subtask) work(e env.Env, finish func(), wg env.WaitGroup, b bugs) {
 	e.Logf("work %v in its child span", t.Work)
 	e.Sleep(t.Work)
 	if t.After != nil {

@@ -94,10 +94,10 @@ func (c Callback) Run(e env.Env, style Style, ctx context.Context, parent opentr
 		defer sc.Close()
 		e.Logf("re-activate the parent")
 		child := tr.StartActiveSpan("task")
-		c.work(e, child.Span(), child.Close)
+		c.work(e, child.Close)
 	case Activate:
 		child := tr.StartActiveSpan("task")
-		c.work(e, child.Span(), child.Close)
+		c.work(e, child.Close)
 	case StartOnly:
 		// Tornado's child: "No span should be activated here. The parent
 		// Span will remain active, though."
@@ -105,19 +105,19 @@ func (c Callback) Run(e env.Env, style Style, ctx context.Context, parent opentr
 			return errors.New("callback: no active span: the parent did not propagate")
 		}
 		child := tr.StartSpan("task")
-		c.work(e, child, child.Finish)
+		c.work(e, child.Finish)
 	case FromContext:
 		child, _ := opentracing.StartSpanFromContextWithTracer(ctx, tr, "task")
-		c.work(e, child, child.Finish)
+		c.work(e, child.Finish)
 	default:
 		return fmt.Errorf("callback: unknown style %d", style)
 	}
 	return nil
 }
 
-// work does the callback's work in its child span sp, then finishes the
-// span with finish.
-func (c Callback) work(e env.Env, sp opentracing.Span, finish func()) {
+// work does the callback's work in its child span, then finishes that span
+// with finish.
+func (c Callback) work(e env.Env, finish func()) {
 	e.Logf("work %v in its child span", c.Work)
 	e.Sleep(c.Work)
 	finish()
