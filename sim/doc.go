@@ -91,9 +91,9 @@
 // [Check] runs a scenario over many seeds ([DefaultSeeds]; -short runs a
 // tenth), in parallel across GOMAXPROCS workers, and reports the smallest
 // failing seed whatever the timing of the workers. Under go test -v it
-// logs a progress count every few seconds, and a summary at the end. These flags of the test
-// binary, or the environment variables named after them, override its
-// options, so that the printed line reproduces the failure:
+// logs a progress count every few seconds, and a summary at the end. These
+// flags of the test binary, or the environment variables named after them,
+// override its options, so that the printed line reproduces the failure:
 //
 //	-sim.seed=N        SIM_SEED      run only seed N
 //	-sim.schedule=S    SIM_SCHEDULE  replay schedule S
@@ -118,8 +118,8 @@
 // decision, spawn, block, operation, exit and timer, with its step and
 // virtual time, the notes of [Sim.Logf], and the intervals of [Sim.Begin]
 // and [Sim.End] (a span, a request: a stretch of the run that may open on
-// one task and close on another). [Trace.Timeline] renders it as
-// text with one lane per task, [Trace.WriteChrome] as Chrome trace-event
-// JSON (Perfetto opens it), and [Trace.Hash] fingerprints it: the same seed
+// one task and close on another). [Trace.Timeline] renders it as text with
+// one lane per task, [Trace.WriteChrome] as Chrome trace-event JSON
+// (Perfetto opens it), and [Trace.Hash] fingerprints it: the same seed
 // gives a byte-identical trace.
 package sim

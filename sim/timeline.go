@@ -18,11 +18,11 @@ const laneWidth = 22
 // "▶" where a task starts running after another, a note ([Sim.Logf]) as
 // "·" and an interval opening and closing ([Sim.Begin], [Sim.End]) as "┌"
 // and "└", each with its text in full, running on over the (empty) lanes
-// to its right. The first column
-// holds the scheduling decisions: "run 2 (1 of 3)" says the strategy picked
-// task 2, option 1 of the 3 runnable tasks; other kinds (select, timer,
-// rand) read "select 0 of 2"; a decision shares the row of the event it
-// led to. Each lane is as wide as its widest cell, up to a bound.
+// to its right. The first column holds the scheduling decisions: "run 2 (1
+// of 3)" says the strategy picked task 2, option 1 of the 3 runnable tasks;
+// other kinds (select, timer, rand) read "select 0 of 2"; a decision shares
+// the row of the event it led to. Each lane is as wide as its widest cell,
+// up to a bound.
 //
 //	step time   | decision       | 0 root  | 1 worker
 //	   1 +0s    |                | ▶       |
@@ -33,14 +33,11 @@ func (tr *Trace) Timeline() string {
 	type row struct {
 		step int
 		at   time.Duration
-		lane int // -1: timers lane, -2: decisions
+		lane int // a task's id, -1 for the timers lane, decisionLane
 		text string
 		note string
 	}
-	const (
-		timersLane   = -1
-		decisionLane = -2
-	)
+	const decisionLane = -2
 	var rows []row
 	hasTimers := false
 	for _, e := range tr.events {
@@ -82,12 +79,9 @@ func (tr *Trace) Timeline() string {
 				hasTimers = true
 			}
 		case EvBegin, EvEnd:
-			r.text, r.note = "┌", e.Text
+			r.text, r.note = "┌", intervalLabel(e)
 			if e.Kind == EvEnd {
 				r.text = "└"
-			}
-			if r.note == "" {
-				r.note = fmt.Sprintf("interval %d", e.Arg)
 			}
 			if e.Task < 0 {
 				hasTimers = true
@@ -163,6 +157,15 @@ func (tr *Trace) Timeline() string {
 	return b.String()
 }
 
+// intervalLabel is the label of an EvBegin or EvEnd event: the one given to
+// Sim.Begin, or "interval N" for an End whose Begin was never recorded.
+func intervalLabel(e Event) string {
+	if e.Text != "" {
+		return e.Text
+	}
+	return fmt.Sprintf("interval %d", e.Arg)
+}
+
 // cut shortens s to laneWidth runes.
 func cut(s string) string {
 	r := []rune(s)
@@ -226,11 +229,7 @@ func (tr *Trace) WriteChrome(w io.Writer) error {
 			if e.Kind == EvEnd {
 				ph = "e"
 			}
-			name := e.Text
-			if name == "" {
-				name = fmt.Sprintf("interval %d", e.Arg)
-			}
-			evs = append(evs, chromeEvent{Name: name, Phase: ph, Cat: "interval", ID: strconv.Itoa(e.Arg), TS: ts, TID: max(e.Task, 0),
+			evs = append(evs, chromeEvent{Name: intervalLabel(e), Phase: ph, Cat: "interval", ID: strconv.Itoa(e.Arg), TS: ts, TID: max(e.Task, 0),
 				Args: map[string]any{"vtime": e.At.String()}})
 			continue
 		}

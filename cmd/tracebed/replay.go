@@ -78,8 +78,8 @@ func cmdReplay(args []string, stdout io.Writer) error {
 }
 
 // writeChrome writes the run's trace to path in the Chrome trace-event
-// format: a thread per task, a slice per stretch it runs, an instant per
-// event (spans starting and finishing among them).
+// format: a thread per task, a slice per stretch it runs, an async slice
+// per span from its start to its finish, an instant per other event.
 func writeChrome(path string, tr *sim.Trace) error {
 	if tr == nil {
 		return errors.New("the run left no trace to write")
