@@ -1,11 +1,9 @@
 package sim_test
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -116,61 +114,6 @@ func TestDFS_EnumeratesAllInterleavings(t *testing.T) {
 // TestRapid_ShrinksLostUpdate: drawing every decision from rapid, the
 // lost-update failure shrinks to a schedule of a handful of decisions and a
 // single preemption.
-func TestRapid_ShrinksLostUpdate(t *testing.T) {
-	if f := flag.Lookup("rapid.nofailfile"); f != nil {
-		old := f.Value.String()
-		require.NoError(t, f.Value.Set("true"))
-		defer f.Value.Set(old)
-	}
-	if f := flag.Lookup("rapid.seed"); f != nil {
-		old := f.Value.String()
-		require.NoError(t, f.Value.Set("1"))
-		defer f.Value.Set(old)
-	}
-	var last *sim.Result
-	ft := &fakeT{name: "TestRapidShrink"}
-	rapid.Check(ft, func(rt *rapid.T) {
-		res, err := sim.Run(lostUpdate, sim.WithStrategy(sim.Rapid(rt)))
-		if err != nil {
-			last = res
-			rt.Fatalf("%v", err)
-		}
-	})
-	require.True(t, ft.failed, "rapid did not find the lost update")
-	require.NotNil(t, last)
-	// rapid alone gets close: past its last preemption every decision is
-	// the default (0: keep going), so a short prefix reproduces the bug.
-	rapidPrefix, err := sim.DecodeSchedule(sim.TrimSchedule(last.Schedule))
-	require.NoError(t, err)
-	assert.LessOrEqual(t, len(rapidPrefix), 8, "rapid's schedule %s", last.Schedule)
-	assert.LessOrEqual(t, last.Preemptions, 2, "rapid's schedule %s", last.Schedule)
-	// Shrink finishes: one preemption, six decisions.
-	short, f := sim.Shrink(lostUpdate, last.Schedule)
-	require.NotNil(t, f)
-	choices, err := sim.DecodeSchedule(short)
-	require.NoError(t, err)
-	assert.LessOrEqual(t, len(choices), 6, "shrunk schedule %s", short)
-	res, err := sim.Run(lostUpdate, sim.WithStrategy(sim.ReplayPrefix(short)))
-	assert.ErrorIs(t, err, sim.ErrPanic)
-	assert.Equal(t, 1, res.Preemptions)
-	assert.Contains(t, ft.fatal, "lost update")
-	t.Logf("rapid: %s (%d preemptions); shrunk: %s", last.Schedule, last.Preemptions, short)
-}
-
-func TestCheckRapid_Fails(t *testing.T) {
-	if f := flag.Lookup("rapid.nofailfile"); f != nil {
-		old := f.Value.String()
-		require.NoError(t, f.Value.Set("true"))
-		defer f.Value.Set(old)
-	}
-	ft := &fakeT{name: "TestCheckRapid"}
-	sim.CheckRapid(ft, lostUpdate)
-	require.True(t, ft.failed)
-	out := ft.fatal + strings.Join(ft.logs, "\n")
-	assert.True(t, strings.Contains(out, "lost update"), out)
-	assert.True(t, strings.Contains(out, "shrunk further: sim.ReplayPrefix("), out)
-}
-
 func TestSchedule_RoundTrip(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		choices := rapid.SliceOf(rapid.OneOf(rapid.IntRange(0, 3), rapid.IntRange(0, 1000))).Draw(rt, "choices")

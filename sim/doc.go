@@ -54,8 +54,9 @@
 // bug of depth d in a run of n tasks and k task decisions with probability
 // at least 1/(n·k^(d-1)) per run; bounded exhaustive search ([DFS], for
 // [Explore] and [Check]) runs every schedule within a preemption bound;
-// [Replay] follows a recorded schedule; [Rapid] draws the
-// decisions from rapid. Strategy is an interface: a user can add one.
+// [Replay] follows a recorded schedule; package simrapid's Strategy
+// draws the decisions from rapid. Strategy is an interface: a user can add
+// one.
 // [Explore] and [Check] take a [StrategySpec] ("random", "pct:3", "dfs:2",
 // or the default "portfolio", which picks the strategy from the seed), so
 // that a seed alone replays a run.
@@ -106,11 +107,12 @@
 //
 // # Rapid mode
 //
-// [CheckRapid] runs a scenario under rapid (pgregory.net/rapid), with every
-// decision drawn from rapid by the [Rapid] strategy, so that rapid's
-// shrinker reduces a failing schedule towards fewer preemptions; sim then
-// finishes the job with [Shrink] and prints the result. rapid's own flags
-// (-rapid.checks, -rapid.seed) apply.
+// Package [github.com/tracebed/tracebed/sim/simrapid] runs a scenario
+// under rapid (pgregory.net/rapid), with every decision drawn from rapid,
+// so that rapid's shrinker reduces a failing schedule towards fewer
+// preemptions; it then finishes the job with [Shrink] and prints the
+// result. It is a package of its own so that sim does not bring rapid, and
+// the flags rapid registers, into programs that only schedule tasks.
 //
 // # Traces and timelines
 //

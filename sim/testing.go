@@ -20,13 +20,23 @@ import (
 //	-sim.strategy=X    strategy spec, see StrategySpec (SIM_STRATEGY; default portfolio)
 //	-sim.seeds=N|A-B   how many seeds, or which (SIM_SEEDS; default 1000, -short 100)
 //
-// They are registered on flag.CommandLine when the package loads, as
-// rapid's are; a command that imports sim should parse a FlagSet of its own.
+// In a test binary they are registered on flag.CommandLine when the
+// package loads; elsewhere they are kept off it, so that a program that
+// schedules tasks with sim, or uses a scope manager built on it, does not
+// find -sim.* flags in its own command line.
 // A bad value on the command line is a flag error; a bad value in the
 // environment is reported by [Check], which fails the test naming the
 // variable (unless the flag, given on the command line, overrides it). An
 // empty variable counts as unset.
-var flags = registerFlags(flag.CommandLine, os.LookupEnv)
+var flags = registerFlags(flagSet(), os.LookupEnv)
+
+// flagSet returns the set the -sim.* flags are registered on.
+func flagSet() *flag.FlagSet {
+	if testing.Testing() {
+		return flag.CommandLine
+	}
+	return flag.NewFlagSet("sim", flag.ContinueOnError)
+}
 
 // DefaultSeeds is the number of seeds [Check] runs by default; -short
 // divides it by 10.
