@@ -163,7 +163,7 @@ func intervalLabel(e Event) string {
 	if e.Text != "" {
 		return e.Text
 	}
-	return fmt.Sprintf("interval %d", e.Arg)
+	return fmt.Sprintf("interval %d", uint64(e.Arg))
 }
 
 // cut shortens s to laneWidth runes.
@@ -229,7 +229,7 @@ func (tr *Trace) WriteChrome(w io.Writer) error {
 			if e.Kind == EvEnd {
 				ph = "e"
 			}
-			evs = append(evs, chromeEvent{Name: intervalLabel(e), Phase: ph, Cat: "interval", ID: strconv.Itoa(e.Arg), TS: ts, TID: max(e.Task, 0),
+			evs = append(evs, chromeEvent{Name: intervalLabel(e), Phase: ph, Cat: "interval", ID: strconv.FormatUint(uint64(e.Arg), 10), TS: ts, TID: max(e.Task, 0),
 				Args: map[string]any{"vtime": e.At.String()}})
 			continue
 		}

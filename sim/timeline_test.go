@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -96,7 +97,7 @@ func TestIntervals(t *testing.T) {
 		s.Go("worker", func() {
 			s.Sleep(time.Second)
 			s.End(7)
-			s.End(8) // never opened
+			s.End(math.MaxUint64) // never opened; an id past MaxInt64 still prints as given
 			done.Resolve(1)
 		})
 		done.Get()
@@ -111,7 +112,7 @@ func TestIntervals(t *testing.T) {
 			opened = l
 		case strings.Contains(l, "└ request 7"):
 			closed = l
-		case strings.Contains(l, "└ interval 8"):
+		case strings.Contains(l, "└ interval 18446744073709551615"):
 			unknown = l
 		}
 	}
@@ -125,7 +126,7 @@ func TestIntervals(t *testing.T) {
 	list := res.Trace.String()
 	assert.Contains(t, list, "begin 7 request 7")
 	assert.Contains(t, list, "end 7 request 7")
-	assert.Contains(t, list, "end 8\n")
+	assert.Contains(t, list, "end 18446744073709551615\n")
 
 	var buf bytes.Buffer
 	require.NoError(t, res.Trace.WriteChrome(&buf))
@@ -140,5 +141,5 @@ func TestIntervals(t *testing.T) {
 			async = append(async, fmt.Sprintf("%s %s %s tid=%d", e.Ph, e.ID, e.Name, e.TID))
 		}
 	}
-	assert.Equal(t, []string{"b 7 request 7 tid=0", "e 7 request 7 tid=1", "e 8 interval 8 tid=1"}, async)
+	assert.Equal(t, []string{"b 7 request 7 tid=0", "e 7 request 7 tid=1", "e 18446744073709551615 interval 18446744073709551615 tid=1"}, async)
 }

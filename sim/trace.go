@@ -34,9 +34,10 @@ const (
 	// EvOp: Task did operation Text on object On (a Var access, a lock
 	// taken or released, a value sent or received...).
 	EvOp
-	// EvBegin: Task opened interval Arg, labelled Text ([Sim.Begin]).
+	// EvBegin: Task opened interval uint64(Arg), labelled Text
+	// ([Sim.Begin]).
 	EvBegin
-	// EvEnd: Task closed interval Arg ([Sim.End]); Text is the label it
+	// EvEnd: Task closed interval uint64(Arg) ([Sim.End]); Text is the label it
 	// was opened with, empty if it was never opened.
 	EvEnd
 )
@@ -111,9 +112,9 @@ func (e Event) String() string {
 	case EvOp:
 		what = e.Text + " " + e.On
 	case EvBegin:
-		what = fmt.Sprintf("begin %d %s", e.Arg, e.Text)
+		what = fmt.Sprintf("begin %d %s", uint64(e.Arg), e.Text)
 	case EvEnd:
-		what = strings.TrimSpace(fmt.Sprintf("end %d %s", e.Arg, e.Text))
+		what = strings.TrimSpace(fmt.Sprintf("end %d %s", uint64(e.Arg), e.Text))
 	case EvBlock:
 		what = "block " + e.Text
 		switch {
