@@ -228,7 +228,9 @@ func WithAllSeeds() ExploreOption {
 }
 
 // WithProgress calls f after each run with the number of runs done and the
-// total. f is called from the worker goroutines, one call at a time.
+// total: the number of seeds, or 0 for DFS, whose number of schedules is
+// known only when the search ends. f is called from the worker goroutines,
+// one call at a time.
 func WithProgress(f func(done, total int)) ExploreOption {
 	return exploreOptionFunc(func(c *exploreConfig) { c.progress = f })
 }

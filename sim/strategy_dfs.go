@@ -87,7 +87,7 @@ func exploreDFS(root func(s *Sim), c exploreConfig) ExploreResult {
 		h.Write([]byte(r.Schedule))
 		hashes[h.Sum64()] = struct{}{}
 		if c.progress != nil {
-			c.progress(res.Runs, c.maxRuns)
+			c.progress(res.Runs, 0) // the total is unknown until the search ends
 		}
 		var f *Failure
 		if errors.As(err, &f) {

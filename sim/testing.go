@@ -298,8 +298,9 @@ var progressEvery = 2 * time.Second
 // replace it.
 var verbose = testing.Verbose
 
-// progressLog logs "explored 340/1000 seeds (2s)" lines, at most one per
-// interval every: the count is the progress, the time only informs.
+// progressLog logs "explored 340/1000 seeds (2s)" lines ("explored 340
+// schedules (2s)" for DFS), at most one per interval every: the count is
+// the progress, the time only informs.
 type progressLog struct {
 	logf        func(format string, args ...any)
 	now         func() time.Time
@@ -315,6 +316,10 @@ func (p *progressLog) update(done, total int) {
 		return // the summary line reports the end
 	}
 	p.last = now
+	if total <= 0 { // DFS: the number of schedules is not known yet
+		p.logf("sim: explored %d %s (%v)", done, p.unit, roundDuration(now.Sub(p.start)))
+		return
+	}
 	p.logf("sim: explored %d/%d %s (%v)", done, total, p.unit, roundDuration(now.Sub(p.start)))
 }
 

@@ -184,6 +184,13 @@ func TestProgressLog_Throttles(t *testing.T) {
 		"sim: explored 6/10 seeds (4.2s)",
 		"sim: explored 7/10 seeds (9s)",
 	}, lines)
+
+	// DFS does not know its total: the count stands alone.
+	lines = nil
+	p.unit, p.last = "schedules", start
+	now = start.Add(3 * time.Second)
+	p.update(40, 0)
+	assert.Equal(t, []string{"sim: explored 40 schedules (3s)"}, lines)
 }
 
 // TestCheck_ProgressLines: under -v (verbose), Check logs progress lines
