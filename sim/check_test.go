@@ -11,50 +11,22 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/tracebed/tracebed/sim"
+	"github.com/tracebed/tracebed/sim/internal/faketb"
 )
 
-// fakeT records what Check and rapid.Check report instead of failing.
-type fakeT struct {
-	name   string
-	logs   []string
-	fatal  string
-	failed bool
-}
-
-func (f *fakeT) Helper()      {}
-func (f *fakeT) Name() string { return f.name }
-func (f *fakeT) Logf(format string, args ...any) {
-	f.logs = append(f.logs, fmt.Sprintf(format, args...))
-}
-func (f *fakeT) Log(args ...any)                   { f.logs = append(f.logs, fmt.Sprint(args...)) }
-func (f *fakeT) Fatalf(format string, args ...any) { f.Errorf(format, args...) }
-func (f *fakeT) Fatal(args ...any)                 { f.Error(args...) }
-func (f *fakeT) Errorf(format string, args ...any) {
-	f.failed = true
-	f.fatal += fmt.Sprintf(format, args...)
-}
-func (f *fakeT) Error(args ...any)           { f.failed = true; f.fatal += fmt.Sprint(args...) }
-func (f *fakeT) Skipf(string, ...any)        {}
-func (f *fakeT) Skip(...any)                 {}
-func (f *fakeT) SkipNow()                    {}
-func (f *fakeT) FailNow()                    { f.failed = true }
-func (f *fakeT) Fail()                       { f.failed = true }
-func (f *fakeT) Failed() bool                { return f.failed }
-func (f *fakeT) Deadline() (dl any, ok bool) { return nil, false }
-
 func TestCheck_ReportsSmallestSeedAndReproduceLine(t *testing.T) {
-	ft := &fakeT{name: "TestLost/update"}
+	ft := faketb.New("TestLost/update")
 	sim.Check(ft, lostUpdate, sim.WithSeeds(0, 200), sim.WithStrategySpec(mustSpec(t, "random")))
-	require.True(t, ft.failed)
+	require.True(t, ft.Failed())
 	res := sim.Explore(lostUpdate, sim.WithSeeds(0, 200), sim.WithStrategySpec(mustSpec(t, "random")), sim.WithWorkers(1))
 	require.NotNil(t, res.Failure)
-	assert.Contains(t, ft.fatal, fmt.Sprintf("go test -run '^TestLost$/^update$' ./sim -args -sim.seed=%d -sim.strategy=random\n", res.FailingSeed))
-	assert.Contains(t, ft.fatal, "-sim.schedule='"+res.Failure.Schedule+"'")
-	assert.Contains(t, ft.fatal, "lost update")
+	assert.Contains(t, ft.Errors, fmt.Sprintf("go test -run '^TestLost$/^update$' ./sim -args -sim.seed=%d -sim.strategy=random\n", res.FailingSeed))
+	assert.Contains(t, ft.Errors, "-sim.schedule='"+res.Failure.Schedule+"'")
+	assert.Contains(t, ft.Errors, "lost update")
 }
 
 func TestCheck_PassesCleanScenario(t *testing.T) {
-	ft := &fakeT{name: "TestClean"}
+	ft := faketb.New("TestClean")
 	sim.Check(ft, func(s *sim.Sim) {
 		x := sim.NewVar(s, 0)
 		m := sim.NewMutex(s)
@@ -71,12 +43,12 @@ func TestCheck_PassesCleanScenario(t *testing.T) {
 			panic("lost update")
 		}
 	}, sim.WithSeeds(0, 100))
-	assert.False(t, ft.failed, ft.fatal)
-	require.Len(t, ft.logs, 1)
-	assert.Contains(t, ft.logs[0], "100 runs (portfolio)")
+	assert.False(t, ft.Failed(), ft.Errors)
+	require.Len(t, ft.Logs, 1)
+	assert.Contains(t, ft.Logs[0], "100 runs (portfolio)")
 	// Of seeds 0..99, the portfolio runs PCT depth 2 on those with
 	// seed%3 == 1: 33 of them.
-	assert.Contains(t, ft.logs[0], "a depth-2 bug would be missed by all 33 PCT depth-2 runs with probability <=")
+	assert.Contains(t, ft.Logs[0], "a depth-2 bug would be missed by all 33 PCT depth-2 runs with probability <=")
 }
 
 func TestExplore_ParallelResultIndependentOfWorkers(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/tracebed/tracebed/sim"
+	"github.com/tracebed/tracebed/sim/internal/faketb"
 	"github.com/tracebed/tracebed/sim/simrapid"
 )
 
@@ -34,34 +35,6 @@ func lostUpdate(s *sim.Sim) {
 	}
 }
 
-// fakeT records what rapid.Check reports instead of failing.
-type fakeT struct {
-	name   string
-	logs   []string
-	fatal  string
-	failed bool
-}
-
-func (f *fakeT) Helper()      {}
-func (f *fakeT) Name() string { return f.name }
-func (f *fakeT) Logf(format string, args ...any) {
-	f.logs = append(f.logs, fmt.Sprintf(format, args...))
-}
-func (f *fakeT) Log(args ...any)                   { f.logs = append(f.logs, fmt.Sprint(args...)) }
-func (f *fakeT) Fatalf(format string, args ...any) { f.Errorf(format, args...) }
-func (f *fakeT) Fatal(args ...any)                 { f.Error(args...) }
-func (f *fakeT) Errorf(format string, args ...any) {
-	f.failed = true
-	f.fatal += fmt.Sprintf(format, args...)
-}
-func (f *fakeT) Error(args ...any)    { f.failed = true; f.fatal += fmt.Sprint(args...) }
-func (f *fakeT) Skipf(string, ...any) {}
-func (f *fakeT) Skip(...any)          {}
-func (f *fakeT) SkipNow()             {}
-func (f *fakeT) FailNow()             { f.failed = true }
-func (f *fakeT) Fail()                { f.failed = true }
-func (f *fakeT) Failed() bool         { return f.failed }
-
 func TestStrategy_ShrinksLostUpdate(t *testing.T) {
 	if f := flag.Lookup("rapid.nofailfile"); f != nil {
 		old := f.Value.String()
@@ -74,7 +47,7 @@ func TestStrategy_ShrinksLostUpdate(t *testing.T) {
 		defer f.Value.Set(old)
 	}
 	var last *sim.Result
-	ft := &fakeT{name: "TestRapidShrink"}
+	ft := faketb.New("TestRapidShrink")
 	rapid.Check(ft, func(rt *rapid.T) {
 		res, err := sim.Run(lostUpdate, sim.WithStrategy(simrapid.Strategy(rt)))
 		if err != nil {
@@ -82,7 +55,7 @@ func TestStrategy_ShrinksLostUpdate(t *testing.T) {
 			rt.Fatalf("%v", err)
 		}
 	})
-	require.True(t, ft.failed, "rapid did not find the lost update")
+	require.True(t, ft.Failed(), "rapid did not find the lost update")
 	require.NotNil(t, last)
 	// rapid alone gets close: past its last preemption every decision is
 	// the default (0: keep going), so a short prefix reproduces the bug.
@@ -99,7 +72,7 @@ func TestStrategy_ShrinksLostUpdate(t *testing.T) {
 	res, err := sim.Run(lostUpdate, sim.WithStrategy(sim.ReplayPrefix(short)))
 	assert.ErrorIs(t, err, sim.ErrPanic)
 	assert.Equal(t, 1, res.Preemptions)
-	assert.Contains(t, ft.fatal, "lost update")
+	assert.Contains(t, ft.Errors, "lost update")
 	t.Logf("rapid: %s (%d preemptions); shrunk: %s", last.Schedule, last.Preemptions, short)
 }
 
@@ -109,10 +82,10 @@ func TestCheck_Fails(t *testing.T) {
 		require.NoError(t, f.Value.Set("true"))
 		defer f.Value.Set(old)
 	}
-	ft := &fakeT{name: "TestCheckRapid"}
+	ft := faketb.New("TestCheckRapid")
 	simrapid.Check(ft, lostUpdate)
-	require.True(t, ft.failed)
-	out := ft.fatal + strings.Join(ft.logs, "\n")
+	require.True(t, ft.Failed())
+	out := ft.Errors + strings.Join(ft.Logs, "\n")
 	assert.True(t, strings.Contains(out, "lost update"), out)
 	assert.True(t, strings.Contains(out, "shrunk further: sim.ReplayPrefix("), out)
 }
