@@ -10,12 +10,17 @@ import (
 
 // MockLogRecord is one log record of a MockSpan.
 type MockLogRecord struct {
+	// Timestamp is the time given to LogFieldsAt or in a record of
+	// FinishOptions.LogRecords; without one, the tracer's clock when the
+	// record was logged (for a finish record, the finish time).
 	Timestamp time.Time
-	Fields    []MockKeyValue
+	// Fields are the logged fields, in the order given.
+	Fields []MockKeyValue
 }
 
 // MockKeyValue is one logged field, with its value rendered as a string.
 type MockKeyValue struct {
+	// Key is the field's key.
 	Key string
 	// ValueKind names the value's type: "string", "bool", "int", "int32",
 	// "int64", "uint32", "uint64", "float32", "float64" or "object" (error

@@ -19,11 +19,16 @@ const samplingPriority = "sampling.priority"
 // MockSpanContext is the SpanContext of MockTracer spans. It is a value:
 // treat Baggage as read-only (Span.SetBaggageItem makes a new map).
 type MockSpanContext struct {
+	// TraceID is shared by every span of a trace: a root span's own
+	// SpanID, inherited by its descendants.
 	TraceID uint64
-	SpanID  uint64
+	// SpanID identifies the span: never 0, unique per tracer with the
+	// default id source.
+	SpanID uint64
 	// Sampled is true unless the span or its parent set the
 	// sampling.priority tag to 0.
 	Sampled bool
+	// Baggage holds the baggage items (nil or empty when there are none).
 	Baggage map[string]string
 }
 

@@ -21,7 +21,9 @@ import (
 // holds a damaged one and opentracing.ErrInvalidCarrier for a carrier of
 // the wrong type (errors may wrap these; the tracer passes them on).
 type Propagator interface {
+	// Inject writes sc into carrier.
 	Inject(sc MockSpanContext, carrier any) error
+	// Extract reads a context back from carrier.
 	Extract(carrier any) (MockSpanContext, error)
 }
 
