@@ -72,6 +72,7 @@ func (k MisuseKind) String() string {
 
 // Misuse describes one misuse of the API.
 type Misuse struct {
+	// Kind says which misuse it is.
 	Kind MisuseKind
 	// Operation is the operation name of the span concerned, if known.
 	Operation string
@@ -83,6 +84,8 @@ type Misuse struct {
 // MockTracer does). Scope managers and spans report to it so that tests can
 // assert that a scenario never misuses the API.
 type MisuseReporter interface {
+	// ReportMisuse records m, a misuse just detected by a span or a
+	// scope manager.
 	ReportMisuse(m Misuse)
 }
 

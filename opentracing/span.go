@@ -88,8 +88,10 @@ type Span interface {
 
 // LogRecord is a set of fields logged at one time.
 type LogRecord struct {
+	// Timestamp is when the fields were logged.
 	Timestamp time.Time
-	Fields    []log.Field
+	// Fields are the fields logged, in order.
+	Fields []log.Field
 }
 
 // FinishOptions are the arguments of Span.FinishWithOptions.
@@ -106,9 +108,12 @@ type FinishOptions struct {
 //
 // Deprecated: use LogRecord and Span.LogFieldsAt.
 type LogData struct {
+	// Timestamp is when the event happened.
 	Timestamp time.Time
-	Event     string
-	Payload   any
+	// Event is the event's name: the value of the "event" field.
+	Event string
+	// Payload, if not nil, becomes the "payload" field.
+	Payload any
 }
 
 // ToLogRecord converts the deprecated LogData into a LogRecord with an

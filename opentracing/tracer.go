@@ -86,6 +86,7 @@ type StartSpanOptions struct {
 // exported so that any Tracer implementation can fold options into a
 // StartSpanOptions.
 type StartSpanOption interface {
+	// Apply folds the option into the options being built.
 	Apply(*StartSpanOptions)
 }
 
@@ -152,7 +153,10 @@ func (t SpanReferenceType) String() string {
 // forbids passing both; Go has one list of references, so several may be
 // given: the first is the parent for tracers that keep only one.
 type SpanReference struct {
-	Type              SpanReferenceType
+	// Type is the kind of the reference: ChildOfRef or FollowsFromRef.
+	Type SpanReferenceType
+	// ReferencedContext is the context of the span referred to; nil
+	// makes the reference a no-op option.
 	ReferencedContext SpanContext
 }
 
@@ -201,7 +205,10 @@ func (t Tags) Apply(o *StartSpanOptions) {
 // Tag is a StartSpanOption that sets one tag at start, and can also set
 // itself on a running span with Set.
 type Tag struct {
-	Key   string
+	// Key is the tag's name.
+	Key string
+	// Value is the tag's value: a string, a bool or a number, as for
+	// Span.SetTag.
 	Value any
 }
 

@@ -91,10 +91,17 @@ import (
 // runtime.Goexit); a fake TB may run each check on its own goroutine for
 // that reason.
 type TB interface {
+	// Helper marks the calling function as a helper, so that a failure
+	// is reported at the line of its caller.
 	Helper()
+	// Errorf reports a failure; the check goes on.
 	Errorf(format string, args ...any)
+	// Fatalf reports a failure and stops the check.
 	Fatalf(format string, args ...any)
+	// Skipf reports why the check is skipped and stops it; Run calls it
+	// for a check whose Needs is set.
 	Skipf(format string, args ...any)
+	// Logf records a message without failing the check.
 	Logf(format string, args ...any)
 }
 

@@ -119,16 +119,30 @@ func Noop() Field { return Field{fieldType: noopType} }
 
 // Encoder receives the typed value of a Field from Field.Marshal.
 type Encoder interface {
+	// EmitString receives a String field, and an Error field as the
+	// error's message ("<nil>" for a nil error).
 	EmitString(key, value string)
+	// EmitBool receives a Bool field.
 	EmitBool(key string, value bool)
+	// EmitInt receives an Int field.
 	EmitInt(key string, value int)
+	// EmitInt32 receives an Int32 field.
 	EmitInt32(key string, value int32)
+	// EmitInt64 receives an Int64 field.
 	EmitInt64(key string, value int64)
+	// EmitUint32 receives a Uint32 field.
 	EmitUint32(key string, value uint32)
+	// EmitUint64 receives a Uint64 field.
 	EmitUint64(key string, value uint64)
+	// EmitFloat32 receives a Float32 field.
 	EmitFloat32(key string, value float32)
+	// EmitFloat64 receives a Float64 field.
 	EmitFloat64(key string, value float64)
+	// EmitObject receives an Object field's value, as given.
 	EmitObject(key string, value any)
+	// EmitLazyLogger receives a Lazy field's LazyLogger (nil for
+	// Lazy(nil)); an Encoder that records the field calls it with itself
+	// to get the fields it emits.
 	EmitLazyLogger(value LazyLogger)
 }
 

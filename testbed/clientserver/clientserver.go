@@ -13,14 +13,19 @@ import (
 // Message is what travels on the queue: the payload and the injected span
 // context.
 type Message struct {
-	Body    string
+	// Body is the payload; the server logs it on its "receive" span.
+	Body string
+	// Headers carry the client span's context, injected by Send in the
+	// TextMap format.
 	Headers opentracing.TextMapCarrier
 }
 
 // Client sends messages with the current span's context injected.
 type Client struct {
+	// Tracer starts the "send" span and injects its context.
 	Tracer opentracing.Tracer
-	Queue  env.Queue
+	// Queue is where Send puts each Message.
+	Queue env.Queue
 }
 
 // Send starts the active span "send", injects its context into the message
@@ -39,8 +44,12 @@ func (c *Client) Send(body string) error {
 // Server takes messages off the queue and handles each in a span that is a
 // child of the extracted context.
 type Server struct {
+	// Tracer extracts each message's context and starts the "receive"
+	// spans.
 	Tracer opentracing.Tracer
-	Queue  env.Queue
+	// Queue is where Serve takes the messages from; it must hold only
+	// Message values.
+	Queue env.Queue
 	// Extract is false only in the broken variant: the server then takes
 	// the active span as parent instead of the message's context.
 	SkipExtract bool

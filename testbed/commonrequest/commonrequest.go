@@ -73,7 +73,11 @@ func (h *RequestHandler) AfterRequest(_ context.Context, _ string, rc *RequestCo
 
 // Client sends requests through its Handler.
 type Client struct {
-	Env     env.Env
+	// Env is the runtime the requests run on: its platform decides
+	// whether the hooks run in new tasks, and its Sleep is the time on
+	// the wire.
+	Env env.Env
+	// Handler is the middleware whose hooks every request goes through.
 	Handler *RequestHandler
 }
 

@@ -74,14 +74,21 @@ type Env interface {
 
 // Queue is a FIFO queue of any values.
 type Queue interface {
+	// Put adds v at the back, blocking while the queue is full.
 	Put(v any)
+	// Get removes and returns the value at the front, blocking while the
+	// queue is empty.
 	Get() any
 }
 
 // WaitGroup is sync.WaitGroup's interface.
 type WaitGroup interface {
+	// Add adds delta, which may be negative, to the counter; a negative
+	// counter panics.
 	Add(delta int)
+	// Done decrements the counter by one.
 	Done()
+	// Wait blocks until the counter is zero.
 	Wait()
 }
 

@@ -20,7 +20,9 @@ import (
 type Config struct {
 	// Strategy and Seed pick the sim schedule.
 	Strategy Strategy
-	Seed     uint64
+	// Seed seeds Strategy; it is ignored when Schedule is set and on
+	// real goroutines.
+	Seed uint64
 	// Schedule, if set, replays a recorded sim schedule instead.
 	Schedule string
 	// Manager, if set, replaces the platform's scope manager: the hook for
@@ -152,9 +154,13 @@ func RunReal(sc Scenario, p Platform, cfg Config) (Outcome, error) {
 
 // Exploration says which seeds to run.
 type Exploration struct {
+	// Strategy is the sim strategy explored; empty means Random. It
+	// overrides Config.Strategy.
 	Strategy Strategy
 	// Seeds is how many seeds, starting at FirstSeed.
-	Seeds     int
+	Seeds int
+	// FirstSeed is the first seed run (DFS, which has no seeds, ignores
+	// it).
 	FirstSeed uint64
 	// Shard and Shards split the seeds: this exploration runs the seeds
 	// whose index i has i % Shards == Shard. Zero Shards means 1.
@@ -171,14 +177,22 @@ type Exploration struct {
 
 // Stats summarises an exploration.
 type Stats struct {
+	// Scenario and Platform are the names of the scenario and platform
+	// explored.
 	Scenario, Platform string
-	Strategy           Strategy
-	Runs               int
+	// Strategy is the strategy explored (Random if none was given).
+	Strategy Strategy
+	// Runs counts the runs made. It can be less than the exploration's
+	// Seeds: with shards, with StopAtFirst, and when a DFS search ends
+	// (at its first failure, or with every schedule run).
+	Runs int
 	// Distinct counts distinct schedules (by hash).
 	Distinct int
+	// Failures counts the failing runs.
 	Failures int
 	// First is the failing run with the smallest seed, or nil.
-	First   *Failure
+	First *Failure
+	// Elapsed is the wall-clock time the exploration took.
 	Elapsed time.Duration
 }
 

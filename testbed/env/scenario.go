@@ -96,8 +96,13 @@ func (sc Scenario) Variant(b Broken) (Scenario, Platform) {
 
 // Failure is a failed run, with what it takes to replay it.
 type Failure struct {
+	// Scenario is the scenario's name (scenario/variant for a broken
+	// variant).
 	Scenario string
+	// Platform is the name of the platform the run was on.
 	Platform string
+	// Strategy is the sim strategy of the run, or empty for a run on real
+	// goroutines.
 	Strategy Strategy
 	// Seed is the seed of the run (sim runs only).
 	Seed uint64

@@ -59,7 +59,10 @@ func (p *Phaser) Await(phase int) { p.phases[phase].Wait() }
 // and tracks them with a two-phase Phaser (Java's PromiseContext over a
 // thread pool).
 type PromiseContext struct {
-	Env    env.Env
+	// Env is the runtime the callbacks' tasks run on.
+	Env env.Env
+	// Phaser tracks the callbacks: each submitted callback is a party
+	// that arrives at PhaseResult and then at PhaseReported.
 	Phaser *Phaser
 }
 
