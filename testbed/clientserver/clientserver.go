@@ -50,8 +50,8 @@ type Server struct {
 	// Queue is where Serve takes the messages from; it must hold only
 	// Message values.
 	Queue env.Queue
-	// Extract is false only in the broken variant: the server then takes
-	// the active span as parent instead of the message's context.
+	// SkipExtract is true only in the broken variant: the server then
+	// takes the active span as parent instead of the message's context.
 	SkipExtract bool
 }
 
