@@ -217,7 +217,7 @@ func (s *ctxScope) Close() {
 		report(s.span, opentracing.MisuseCloseTwice, "scope.ContextManager")
 		return
 	}
-	if s.finishOnClose {
+	if s.finishOnClose && s.span != nil {
 		s.span.Finish()
 	}
 }

@@ -30,6 +30,18 @@
 // so that the MockTracer records it. Python's managers ignore an
 // out-of-order close silently; ours ignore it too, and say so.
 //
+// Two exceptions, both from what a context can know: [ContextManager]
+// (unbound) keeps no stack and no owner, so only a second Close is misuse
+// there (closing an outer scope first just finishes its span; the inner
+// context still carries the inner scope); and a [BoundContext] cannot tell
+// goroutines apart, so a Close from another goroutine that shares it acts
+// as the owner's would.
+//
+// A nil span may be activated: its scope hides the span active before it
+// (while it is open a tracer finds no implicit parent) and its Close
+// restores that span and finishes nothing. Misuse of such a scope is not
+// reported, since there is no span to find a tracer through.
+//
 // # Testing a manager
 //
 // Package [github.com/tracebed/tracebed/scope/scopetest] checks any manager

@@ -40,15 +40,15 @@ func TestGoroutineLocal_DropsEmptyEntries(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	assert.Equal(t, 0, m.goroutines(), "entries left in the table after every stack emptied")
+	assert.Equal(t, 0, m.Goroutines(), "entries left in the table after every stack emptied")
 }
 
 func TestGoroutineLocal_EntryWhileOpen(t *testing.T) {
 	m := NewGoroutineLocal()
 	sc := m.Activate(&nopSpan{}, false)
-	assert.Equal(t, 1, m.goroutines())
+	assert.Equal(t, 1, m.Goroutines())
 	sc.Close()
-	assert.Equal(t, 0, m.goroutines())
+	assert.Equal(t, 0, m.Goroutines())
 }
 
 func TestGoroutineLocal_ZeroValue(t *testing.T) {
@@ -93,4 +93,26 @@ func TestGoroutineLocal_ShardIsOneCacheLine(t *testing.T) {
 	if got := unsafe.Sizeof(glShard{}); got != 64 {
 		t.Errorf("unsafe.Sizeof(glShard{}) = %d, want 64", got)
 	}
+}
+
+// A goroutine that exits with a scope open leaves its entry behind: nobody
+// else may close the scope, so the entry stays, and Goroutines shows it.
+// Other goroutines are not disturbed by it.
+func TestGoroutineLocal_ExitWithScopeOpenLeavesEntry(t *testing.T) {
+	m := NewGoroutineLocal()
+	sp := &nopSpan{}
+	leaked := make(chan opentracing.Scope)
+	go func() { leaked <- m.Activate(sp, true) }() // exits with the scope open
+	sc := <-leaked
+	assert.Equal(t, 1, m.Goroutines())
+
+	sc.Close() // from another goroutine: refused
+	assert.Equal(t, 0, sp.finishes)
+	assert.Equal(t, 1, m.Goroutines(), "the dead goroutine's entry is still there")
+
+	mine := m.Activate(&nopSpan{}, true)
+	assert.Same(t, mine, m.Active(), "this goroutine's stack is its own")
+	mine.Close()
+	assert.Nil(t, m.Active())
+	assert.Equal(t, 1, m.Goroutines())
 }

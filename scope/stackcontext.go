@@ -121,7 +121,7 @@ func (s *stackScope) Close() {
 	}
 	s.closed = true
 	s.ctx.top = s.prev
-	if s.finishOnClose {
+	if s.finishOnClose && s.span != nil {
 		s.span.Finish()
 	}
 }

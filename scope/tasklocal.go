@@ -146,7 +146,7 @@ func (s *taskScope) Close() {
 	} else {
 		st.top.Set(st.s, s.prev)
 	}
-	if s.finishOnClose {
+	if s.finishOnClose && s.span != nil {
 		s.span.Finish()
 	}
 }
