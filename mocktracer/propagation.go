@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -20,6 +20,12 @@ import (
 // carrier holds no context, opentracing.ErrSpanContextCorrupted when it
 // holds a damaged one and opentracing.ErrInvalidCarrier for a carrier of
 // the wrong type (errors may wrap these; the tracer passes them on).
+//
+// The built-in propagators never panic on a typed nil: a nil pointer or
+// func carrier (a nil *bytes.Buffer, a nil *TextMapCarrier, a nil pointer
+// to the caller's own reader type) gives opentracing.ErrInvalidCarrier,
+// as does a nil map given to Inject; a nil map given to Extract reads as
+// empty (opentracing.ErrSpanContextNotFound).
 type Propagator interface {
 	// Inject writes sc into carrier.
 	Inject(sc MockSpanContext, carrier any) error
@@ -47,25 +53,39 @@ func corrupted(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{opentracing.ErrSpanContextCorrupted}, args...)...)
 }
 
+// unusable reports whether carrier is nil or a typed nil that its own
+// methods could not use without a panic: a nil pointer or func, and, for
+// writing, a nil map. A nil map is fine to read (it reads as empty).
+// reflect.ValueOf of a value already in an interface does not allocate.
+func unusable(carrier any, write bool) bool {
+	if carrier == nil {
+		return true
+	}
+	switch v := reflect.ValueOf(carrier); v.Kind() {
+	case reflect.Pointer, reflect.Func:
+		return v.IsNil()
+	case reflect.Map:
+		return write && v.IsNil()
+	}
+	return false
+}
+
 // textMapWriter returns carrier as a usable TextMapWriter.
 func textMapWriter(carrier any) (opentracing.TextMapWriter, bool) {
-	switch c := carrier.(type) {
-	case opentracing.TextMapCarrier:
-		return c, c != nil
-	case opentracing.HTTPHeadersCarrier:
-		return c, c != nil
-	case http.Header:
-		return c, c != nil
-	case opentracing.TextMapWriter:
-		return c, c != nil
+	if unusable(carrier, true) {
+		return nil, false
 	}
-	return nil, false
+	c, ok := carrier.(opentracing.TextMapWriter)
+	return c, ok
 }
 
 // textMapReader returns carrier as a usable TextMapReader.
 func textMapReader(carrier any) (opentracing.TextMapReader, bool) {
+	if unusable(carrier, false) {
+		return nil, false
+	}
 	c, ok := carrier.(opentracing.TextMapReader)
-	return c, ok && c != nil
+	return c, ok
 }
 
 // textMapPropagator is the TextMap format: keys and values unrestricted,
@@ -353,7 +373,7 @@ type binaryPropagator struct{}
 
 func (binaryPropagator) Inject(sc MockSpanContext, carrier any) error {
 	w, ok := carrier.(io.Writer)
-	if !ok || w == nil {
+	if !ok || unusable(carrier, true) {
 		return opentracing.ErrInvalidCarrier
 	}
 	size := binaryFixed + uvarintLen(uint64(len(sc.Baggage)))
@@ -411,7 +431,7 @@ func (b *byteReader) ReadByte() (byte, error) {
 
 func (binaryPropagator) Extract(carrier any) (MockSpanContext, error) {
 	r, ok := carrier.(io.Reader)
-	if !ok || r == nil {
+	if !ok || unusable(carrier, false) {
 		return MockSpanContext{}, opentracing.ErrInvalidCarrier
 	}
 	br, ok := r.(io.ByteReader)

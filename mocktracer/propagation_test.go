@@ -138,6 +138,33 @@ type errReader struct{ err error }
 func (r errReader) ForeachKey(func(k, v string) error) error { return r.err }
 func (r errReader) Read([]byte) (int, error)                 { return 0, r.err }
 
+// ptrCarrier is a carrier of every kind whose methods, on a pointer
+// receiver, dereference it: a nil *ptrCarrier panics in them.
+type ptrCarrier struct{ m map[string]string }
+
+func (c *ptrCarrier) Set(k, v string) { c.m[k] = v }
+func (c *ptrCarrier) ForeachKey(handler func(k, v string) error) error {
+	for k, v := range c.m {
+		if err := handler(k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+func (c *ptrCarrier) Read(p []byte) (int, error)  { return 0, io.EOF }
+func (c *ptrCarrier) Write(p []byte) (int, error) { c.m["w"] += string(p); return len(p), nil }
+
+// readerFunc is a TextMapReader made of a func; a nil one panics when
+// called.
+type readerFunc func(handler func(k, v string) error) error
+
+func (f readerFunc) ForeachKey(handler func(k, v string) error) error { return f(handler) }
+
+// mapWriter is a TextMapWriter over a map; a nil one panics in Set.
+type mapWriter map[string]string
+
+func (w mapWriter) Set(k, v string) { w[k] = v }
+
 // binaryOf returns the Binary encoding of sc.
 func binaryOf(t testing.TB, sc mocktracer.MockSpanContext) []byte {
 	var buf bytes.Buffer
@@ -208,6 +235,19 @@ func TestMockTracer_ExtractErrors(t *testing.T) {
 		{"io error", []opentracing.BuiltinFormat{opentracing.Binary}, errReader{errIO}, opentracing.ErrSpanContextCorrupted},
 		{"wrong carrier", []opentracing.BuiltinFormat{opentracing.Binary}, opentracing.TextMapCarrier{}, opentracing.ErrInvalidCarrier},
 		{"nil carrier", []opentracing.BuiltinFormat{opentracing.Binary}, nil, opentracing.ErrInvalidCarrier},
+
+		// Typed nils: a nil pointer (or func) would panic in its own methods,
+		// so it is an invalid carrier; a nil map reads as empty.
+		{"nil *TextMapCarrier", text, (*opentracing.TextMapCarrier)(nil), opentracing.ErrInvalidCarrier},
+		{"nil *HTTPHeadersCarrier", text, (*opentracing.HTTPHeadersCarrier)(nil), opentracing.ErrInvalidCarrier},
+		{"nil pointer reader", text, (*ptrCarrier)(nil), opentracing.ErrInvalidCarrier},
+		{"nil func reader", text, readerFunc(nil), opentracing.ErrInvalidCarrier},
+		{"nil map", text, opentracing.TextMapCarrier(nil), opentracing.ErrSpanContextNotFound},
+		{"nil header map", text, opentracing.HTTPHeadersCarrier(nil), opentracing.ErrSpanContextNotFound},
+		{"nil *bytes.Buffer", []opentracing.BuiltinFormat{opentracing.Binary}, (*bytes.Buffer)(nil), opentracing.ErrInvalidCarrier},
+		{"nil *bytes.Reader", []opentracing.BuiltinFormat{opentracing.Binary}, (*bytes.Reader)(nil), opentracing.ErrInvalidCarrier},
+		{"nil *strings.Reader", []opentracing.BuiltinFormat{opentracing.Binary}, (*strings.Reader)(nil), opentracing.ErrInvalidCarrier},
+		{"nil pointer io.Reader", []opentracing.BuiltinFormat{opentracing.Binary}, (*ptrCarrier)(nil), opentracing.ErrInvalidCarrier},
 	}
 	tr := newTracer()
 	for _, tt := range tests {
@@ -288,6 +328,18 @@ func TestMockTracer_InjectErrors(t *testing.T) {
 		{"binary wrong carrier", sc, opentracing.Binary, opentracing.TextMapCarrier{}, opentracing.ErrInvalidCarrier},
 		{"binary nil carrier", sc, opentracing.Binary, nil, opentracing.ErrInvalidCarrier},
 		{"binary write error", sc, opentracing.Binary, failingWriter{errIO}, errIO},
+
+		// Typed nils, which would panic in their own methods.
+		{"text map nil *TextMapCarrier", sc, opentracing.TextMap, (*opentracing.TextMapCarrier)(nil), opentracing.ErrInvalidCarrier},
+		{"text map nil *HTTPHeadersCarrier", sc, opentracing.TextMap, (*opentracing.HTTPHeadersCarrier)(nil), opentracing.ErrInvalidCarrier},
+		{"text map nil pointer writer", sc, opentracing.TextMap, (*ptrCarrier)(nil), opentracing.ErrInvalidCarrier},
+		{"text map nil map writer", sc, opentracing.TextMap, mapWriter(nil), opentracing.ErrInvalidCarrier},
+		{"text map nil http.Header", sc, opentracing.TextMap, http.Header(nil), opentracing.ErrInvalidCarrier},
+		{"http nil http.Header", sc, opentracing.HTTPHeaders, http.Header(nil), opentracing.ErrInvalidCarrier},
+		{"http nil *HTTPHeadersCarrier", sc, opentracing.HTTPHeaders, (*opentracing.HTTPHeadersCarrier)(nil), opentracing.ErrInvalidCarrier},
+		{"http nil pointer writer", sc, opentracing.HTTPHeaders, (*ptrCarrier)(nil), opentracing.ErrInvalidCarrier},
+		{"binary nil *bytes.Buffer", sc, opentracing.Binary, (*bytes.Buffer)(nil), opentracing.ErrInvalidCarrier},
+		{"binary nil pointer writer", sc, opentracing.Binary, (*ptrCarrier)(nil), opentracing.ErrInvalidCarrier},
 	}
 	tr := newTracer()
 	for _, tt := range tests {
