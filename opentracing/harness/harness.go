@@ -30,7 +30,10 @@ check that only make sense with a capability are left out.
 Checks that must hold for every tracer, no-op or not: starting and
 finishing with every option, tags of every value type, every logging call
 (including the deprecated ones), chaining, unicode keys and values, and
-no panic and no half-made SpanContext from Extract, whatever it is given.
+no panic from Inject or Extract and no half-made SpanContext from
+Extract, whatever they are given (wrong carriers and typed-nil ones
+included: InvalidCarrierInject and InvalidCarrierExtract run for every
+tracer, and want ErrInvalidCarrier with CheckInject or CheckExtract).
 
 # Probe
 

@@ -104,7 +104,7 @@ func TestAPIChecks_NoopSkipsWhatANoopCannotDo(t *testing.T) {
 		"BaggageSetGet", "BaggageMultiAndStop", "BaggageUnicode", "BaggageToFutureChildren", "BaggageContextImmutable",
 		"BaggagePropagationTextMap", "BaggagePropagationHTTPHeaders", "BaggagePropagationBinary",
 		"HTTPHeadersValid", "HTTPHeadersCaseInsensitive", "UnrelatedEntries", "BinaryInjectAppends",
-		"InvalidCarrierInject", "InvalidCarrierExtract", "InvalidSpanContext", "ExtractNotFound",
+		"InvalidSpanContext", "ExtractNotFound",
 		"ActiveNilOnNewTracer", "StartSpanDoesNotActivate", "ActivateAndClose", "ActivateFinishOnClose",
 		"StartActiveSpan", "StartActiveSpanFinishOnClose", "CloseRestoresPrevious",
 		"ActiveSpanImplicitParent", "IgnoreActiveSpan", "ExplicitParentOverridesActive",
@@ -193,6 +193,11 @@ func TestAPIChecks_BrokenTracers(t *testing.T) {
 			give:       breakage{rawHeaderValues: true},
 			wantFailed: []string{"BaggagePropagationTextMap", "BaggagePropagationHTTPHeaders", "HTTPHeadersValid"},
 		},
+		{
+			name:       "panics on a typed-nil carrier",
+			give:       breakage{usesNilCarrier: true},
+			wantFailed: []string{"InvalidCarrierInject", "InvalidCarrierExtract"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -201,6 +206,23 @@ func TestAPIChecks_BrokenTracers(t *testing.T) {
 			assert.Empty(t, out.skipped)
 		})
 	}
+}
+
+// TestAPIChecks_NoCapabilityNeededForNoPanic shows that the carrier checks
+// run without CheckInject or CheckExtract, as "no panic" holds for every
+// tracer: one that panics on a typed-nil carrier fails them, while the
+// no-op tracer (which only has to not panic) passes them.
+func TestAPIChecks_NoCapabilityNeededForNoPanic(t *testing.T) {
+	out := run(newRefTracer(breakage{usesNilCarrier: true}))
+	assert.ElementsMatch(t, []string{"InvalidCarrierInject", "InvalidCarrierExtract"}, out.failed, "messages: %v", out.msgs)
+	for _, name := range []string{"InvalidCarrierInject", "InvalidCarrierExtract"} {
+		require.NotEmpty(t, out.msgs[name])
+		assert.Contains(t, out.msgs[name][0], "panic:")
+	}
+	out = run(newNoop)
+	assert.NotContains(t, out.failed, "InvalidCarrierInject")
+	assert.NotContains(t, out.skipped, "InvalidCarrierInject")
+	assert.NotContains(t, out.skipped, "InvalidCarrierExtract")
 }
 
 // TestAPIChecks_DeeperChecksNeedAProbe shows that without a probe the

@@ -8,6 +8,7 @@ import (
 	"io"
 	"maps"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -41,6 +42,7 @@ type breakage struct {
 	panicOnOddLogKV   bool // LogKV panics on an odd list
 	caseSensitiveHTTP bool // HTTPHeaders keys are compared case-sensitively on Extract
 	rawHeaderValues   bool // baggage values are written to headers unescaped
+	usesNilCarrier    bool // Inject and Extract call the methods of a typed-nil carrier
 }
 
 func newRefTracer(b breakage) func() (opentracing.Tracer, func()) {
@@ -215,10 +217,32 @@ const (
 	magic     = "REF1"
 )
 
+// nilCarrier reports whether carrier is a nil pointer or func, whose
+// methods would panic, or (for write) a nil map, which would panic on a
+// write. A nil map is a fine, empty, carrier to read.
+func (t *refTracer) nilCarrier(carrier any, write bool) bool {
+	if carrier == nil || t.broken.usesNilCarrier {
+		return false
+	}
+	switch v := reflect.ValueOf(carrier); v.Kind() {
+	case reflect.Pointer, reflect.Func:
+		return v.IsNil()
+	case reflect.Map:
+		return write && v.IsNil()
+	}
+	return false
+}
+
 func (t *refTracer) Inject(sc opentracing.SpanContext, format any, carrier any) error {
 	c, ok := sc.(*refContext)
 	if !ok || c == nil {
 		return opentracing.ErrInvalidSpanContext
+	}
+	if t.nilCarrier(carrier, true) {
+		switch format {
+		case opentracing.TextMap, opentracing.HTTPHeaders, opentracing.Binary:
+			return opentracing.ErrInvalidCarrier
+		}
 	}
 	switch format {
 	case opentracing.TextMap, opentracing.HTTPHeaders:
@@ -261,6 +285,12 @@ func (t *refTracer) Inject(sc opentracing.SpanContext, format any, carrier any) 
 func (t *refTracer) Extract(format any, carrier any) (opentracing.SpanContext, error) {
 	var c *refContext
 	var err error
+	if t.nilCarrier(carrier, false) {
+		switch format {
+		case opentracing.TextMap, opentracing.HTTPHeaders, opentracing.Binary:
+			return nil, opentracing.ErrInvalidCarrier
+		}
+	}
 	switch format {
 	case opentracing.TextMap, opentracing.HTTPHeaders:
 		r, ok := carrier.(opentracing.TextMapReader)
