@@ -230,3 +230,28 @@ func TestUnwind_DefersRunAfterFailure(t *testing.T) {
 	require.ErrorIs(t, err, sim.ErrPanic)
 	assert.ElementsMatch(t, []string{"blocked", "sleeper"}, unwound)
 }
+
+// A worker that recovers every panic and loops cannot keep the unwinding
+// going for ever: tasks are ended with runtime.Goexit, which no recover
+// stops, and a scheduling point reached in a deferred call ends that call.
+// With panic-based unwinding this Run never returned.
+func TestUnwind_RecoverInUserCodeCannotStopIt(t *testing.T) {
+	var unwound []string
+	_, err := sim.Run(func(s *sim.Sim) {
+		jobs := sim.NewChan[int](s, 0)
+		s.Go("worker", func() {
+			defer func() { unwound = append(unwound, "worker") }()
+			for {
+				func() {
+					defer func() { _ = recover() }()
+					defer jobs.Recv() // a blocking call in a defer, reached while unwinding
+					jobs.Recv()
+				}()
+			}
+		})
+		s.Yield()
+		panic(errors.New("root fails"))
+	}, sim.WithStrategy(sim.Random(1)))
+	require.ErrorIs(t, err, sim.ErrPanic)
+	assert.Equal(t, []string{"worker"}, unwound)
+}

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"time"
 
@@ -48,10 +49,19 @@ type Sim struct {
 	cand []*Task  // scratch: the options as tasks
 }
 
-// unwindSignal is the panic value that unwinds a task's stack when the
-// simulation is aborted after a failure. It is private, so user code cannot
-// raise it, and recovered at the task boundary.
+// unwindSignal is the panic value that unwinds a task's stack when its
+// coroutine is stopped while suspended (Yield reports false): a Goexit
+// there would be re-raised on the goroutine that called Stop. It is
+// private, so user code cannot raise it, and recovered at the task
+// boundary.
 type unwindSignal struct{}
+
+// abortTask ends the running task after a failure, when the scheduler
+// resumes it to unwind: runtime.Goexit runs the task's defers, and, unlike
+// a panic, no recover in user code can stop it, so a worker loop that
+// recovers every panic cannot turn the unwinding into an endless loop. A
+// scheduling point reached in a deferred call ends that call the same way.
+func abortTask() { runtime.Goexit() }
 
 func newSim(cfg config) *Sim {
 	s := &Sim{
@@ -134,8 +144,8 @@ func (s *Sim) ended(t *Task, out coro.Outcome) {
 	s.record(Event{Kind: EvExit, Task: t.id})
 }
 
-// unwind ends every task still alive: each resumes into a panic with
-// [unwindSignal] (or, never started, returns at once), running its defers.
+// unwind ends every task still alive: each resumes into [abortTask] (or,
+// never started, returns at once), running its defers.
 func (s *Sim) unwind() {
 	s.aborting = true
 	for _, t := range s.tasks {
@@ -193,7 +203,7 @@ func (s *Sim) Steps() int { return s.steps }
 func (s *Sim) point(yielding bool) {
 	t := s.mustCur("a scheduling point")
 	if s.aborting {
-		panic(unwindSignal{})
+		abortTask()
 	}
 	t.state = stateRunnable
 	s.addRunnable(t)
@@ -205,7 +215,7 @@ func (s *Sim) point(yielding bool) {
 func (s *Sim) block(op string, on describer) {
 	t := s.mustCur("a blocking operation")
 	if s.aborting {
-		panic(unwindSignal{})
+		abortTask()
 	}
 	t.state, t.waitOp, t.waitObj = stateBlocked, op, on
 	if s.trace.on() {
@@ -226,8 +236,11 @@ func (s *Sim) switchFrom(t *Task, yielding bool) {
 		return
 	}
 	s.next = next
-	if !t.co.Yield() || s.aborting {
+	if !t.co.Yield() {
 		panic(unwindSignal{})
+	}
+	if s.aborting {
+		abortTask()
 	}
 }
 
@@ -374,8 +387,11 @@ func (s *Sim) choose(kind DecisionKind, n int) int {
 		// The failure is recorded; unwind the task that asked.
 		if s.cur != nil {
 			s.next = nil
-			if !s.cur.co.Yield() || s.aborting {
+			if !s.cur.co.Yield() {
 				panic(unwindSignal{})
+			}
+			if s.aborting {
+				abortTask()
 			}
 		}
 		return 0
