@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -254,4 +255,24 @@ func TestUnwind_RecoverInUserCodeCannotStopIt(t *testing.T) {
 	}, sim.WithStrategy(sim.Random(1)))
 	require.ErrorIs(t, err, sim.ErrPanic)
 	assert.Equal(t, []string{"worker"}, unwound)
+}
+
+// A sim primitive called from a plain goroutine started inside a task is
+// refused with a panic that says what happened, instead of running beside
+// the scheduled task. The goroutine here is joined before the task goes on,
+// so that the check, not a data race, is what the test sees.
+func TestMisuse_PrimitiveFromBareGoroutine(t *testing.T) {
+	var got any
+	_, err := sim.Run(func(s *sim.Sim) {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			defer func() { got = recover() }()
+			s.Yield()
+		}()
+		<-done
+	})
+	require.NoError(t, err)
+	require.NotNil(t, got, "Yield from a bare goroutine did not panic")
+	assert.Contains(t, fmt.Sprint(got), "not a task of the simulation")
 }

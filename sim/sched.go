@@ -161,12 +161,19 @@ func (s *Sim) unwind() {
 	}
 }
 
-// mustCur returns the running task, panicking if called outside one.
+// mustCur returns the running task, panicking if called outside one: from
+// outside the simulation, or from a goroutine that is not the running
+// task's (a bare go statement in a task), which would otherwise run beside
+// the task unscheduled and corrupt the run without a word.
 func (s *Sim) mustCur(what string) *Task {
-	if s.cur == nil {
+	t := s.cur
+	if t == nil {
 		panic("sim: " + what + " called outside a task of the simulation")
 	}
-	return s.cur
+	if t.goid != 0 && goid.Get() != t.goid {
+		panic("sim: " + what + " called from a goroutine that is not a task of the simulation (a go statement in a task? start tasks with Sim.Go)")
+	}
+	return t
 }
 
 // Current returns the task running now.
