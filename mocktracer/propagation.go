@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -455,11 +456,35 @@ func (binaryPropagator) Extract(carrier any) (MockSpanContext, error) {
 	if size < binaryFixed+1 || size > maxBinaryBody {
 		return MockSpanContext{}, corrupted("length %d out of range", size)
 	}
-	body := make([]byte, size)
-	if _, err := io.ReadFull(r, body); err != nil {
+	body, err := readBody(r, int(size))
+	if err != nil {
 		return MockSpanContext{}, corrupted("reading %d bytes: %w", size, err)
 	}
 	return decodeBinaryBody(body)
+}
+
+// firstChunk is how much of a Binary body readBody reads at first: enough
+// for a context with a little baggage in one allocation.
+const firstChunk = 256
+
+// readBody reads exactly size bytes from r. size comes from the input, so
+// the buffer grows with what r delivers (doubling, never past size) rather
+// than being allocated up front: a short input that declares a 1 MiB body
+// costs a few hundred bytes, not 1 MiB.
+func readBody(r io.Reader, size int) ([]byte, error) {
+	body := make([]byte, min(size, firstChunk))
+	if _, err := io.ReadFull(r, body); err != nil {
+		return nil, err
+	}
+	for len(body) < size {
+		n := min(len(body), size-len(body))
+		body = slices.Grow(body, n)
+		if _, err := io.ReadFull(r, body[len(body):len(body)+n]); err != nil {
+			return nil, err
+		}
+		body = body[:len(body)+n]
+	}
+	return body, nil
 }
 
 func decodeBinaryBody(body []byte) (MockSpanContext, error) {

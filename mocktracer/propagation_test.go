@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -275,6 +276,49 @@ func TestMockTracer_BinaryEveryTruncation(t *testing.T) {
 		}
 		require.ErrorIs(t, err, want, "prefix of %d bytes", n)
 		require.Nil(t, sc)
+	}
+}
+
+// TestMockTracer_BinaryExtractAllocsBoundedByInput feeds Extract a 4-byte
+// input that declares a 1 MiB body: what Extract allocates must follow the
+// bytes the reader delivers, not the length the input claims. TotalAlloc
+// counts bytes (AllocsPerRun counts only allocations); 100 calls allocated
+// about 100 MiB when the body was allocated up front.
+func TestMockTracer_BinaryExtractAllocsBoundedByInput(t *testing.T) {
+	header := []byte{1, 0x80, 0x80, 0x40} // version 1, length 1 MiB (the limit), no body
+	tr := newTracer()
+	extract := func() {
+		sc, err := tr.Extract(opentracing.Binary, bytes.NewReader(header))
+		if !errors.Is(err, opentracing.ErrSpanContextCorrupted) || sc != nil {
+			t.Fatalf("Extract(%x) = %v, %v; want nil, ErrSpanContextCorrupted", header, sc, err)
+		}
+	}
+	extract() // warm up
+	const calls = 100
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range calls {
+		extract()
+	}
+	runtime.ReadMemStats(&after)
+	allocated := after.TotalAlloc - before.TotalAlloc
+	t.Logf("%d Extract calls allocated %d bytes", calls, allocated)
+	assert.Less(t, allocated, uint64(100<<10), "allocation must be bounded by the input, not by the declared length")
+}
+
+// TestMockTracer_BinaryLargeBodies round-trips bodies around and far
+// above the size Extract first reads, and cuts each one short by a byte.
+func TestMockTracer_BinaryLargeBodies(t *testing.T) {
+	tr := newTracer()
+	// A value of 234 bytes makes a body of exactly 256 bytes.
+	for _, n := range []int{200, 233, 234, 235, 600, 100_000, 1<<20 - 40} {
+		sc := mocktracer.MockSpanContext{TraceID: 1, SpanID: 2, Baggage: map[string]string{"k": strings.Repeat("v", n)}}
+		b := binaryOf(t, sc)
+		got, err := tr.Extract(opentracing.Binary, struct{ io.Reader }{bytes.NewReader(b)})
+		require.NoError(t, err, "value of %d bytes", n)
+		assert.Equal(t, sc, got)
+		_, err = tr.Extract(opentracing.Binary, bytes.NewReader(b[:len(b)-1]))
+		assert.ErrorIs(t, err, opentracing.ErrSpanContextCorrupted, "value of %d bytes, truncated", n)
 	}
 }
 
