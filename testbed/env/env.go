@@ -63,8 +63,9 @@ type Env interface {
 	NewFuture() Future
 
 	// StackContext runs f in a fresh stack context on the stackcontext
-	// platform (Tornado's `with tracer_stack_context():`); on other
-	// platforms it just calls f.
+	// platform (Tornado's `with tracer_stack_context():`), through the
+	// scope manager's Run method (see ContextRunner); on other platforms,
+	// and with a manager that is not a ContextRunner, it just calls f.
 	StackContext(f func())
 
 	// Logf annotates the run: under sim the line goes into the run's

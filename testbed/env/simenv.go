@@ -57,9 +57,11 @@ func (e *simEnv) Go(name string, f func()) {
 	})
 }
 
+// StackContext opens a fresh context on a manager that is a ContextRunner
+// (see there); on any other it just calls f.
 func (e *simEnv) StackContext(f func()) {
-	if sc, ok := e.tr.ScopeManager().(*scope.StackContext); ok {
-		sc.Run(f)
+	if r, ok := e.tr.ScopeManager().(ContextRunner); ok {
+		r.Run(f)
 		return
 	}
 	f()
@@ -87,3 +89,21 @@ func (q simQueue) Get() any {
 	v, _ := q.c.Recv()
 	return v
 }
+
+// ContextRunner is implemented by a scope manager that can run a function in
+// a fresh stack context of its own: the Go form of Tornado's
+// "with tracer_stack_context(): f()". [scope.StackContext] implements it.
+//
+// Env.StackContext opens the context through this method, so a manager for
+// the Shared propagation rule should implement it: on one that does not,
+// Env.StackContext just calls f, and every task of the run shares one
+// context (and one stack of scopes), which scenarios whose tasks activate
+// spans concurrently fail with scopes closed out of order or left active.
+type ContextRunner interface {
+	// Run runs f in a fresh context, in the calling task. Tasks started by
+	// f share that context; the caller's previous context is restored
+	// when f returns.
+	Run(f func())
+}
+
+var _ ContextRunner = (*scope.StackContext)(nil)
