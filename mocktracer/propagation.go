@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"reflect"
 	"slices"
 	"strconv"
@@ -21,6 +22,14 @@ import (
 // carrier holds no context, opentracing.ErrSpanContextCorrupted when it
 // holds a damaged one and opentracing.ErrInvalidCarrier for a carrier of
 // the wrong type (errors may wrap these; the tracer passes them on).
+//
+// The built-in TextMap and HTTPHeaders propagators take any
+// opentracing.TextMapWriter for Inject and any opentracing.TextMapReader
+// for Extract, and a plain http.Header for both, as
+// opentracing.HTTPHeadersCarrier(h). TextMap compares keys exactly, while
+// a header carrier canonicalises them on Set: use HTTPHeaders with
+// headers, or a TextMap Extract will not find what a TextMap Inject wrote
+// there.
 //
 // The built-in propagators never panic on a typed nil: a nil pointer or
 // func carrier (a nil *bytes.Buffer, a nil *TextMapCarrier, a nil pointer
@@ -71,19 +80,28 @@ func unusable(carrier any, write bool) bool {
 	return false
 }
 
-// textMapWriter returns carrier as a usable TextMapWriter.
+// textMapWriter returns carrier as a usable TextMapWriter; a plain
+// http.Header is taken as HTTPHeadersCarrier.
 func textMapWriter(carrier any) (opentracing.TextMapWriter, bool) {
 	if unusable(carrier, true) {
 		return nil, false
+	}
+	if h, ok := carrier.(http.Header); ok {
+		return opentracing.HTTPHeadersCarrier(h), true
 	}
 	c, ok := carrier.(opentracing.TextMapWriter)
 	return c, ok
 }
 
-// textMapReader returns carrier as a usable TextMapReader.
+// textMapReader returns carrier as a usable TextMapReader; a plain
+// http.Header (which has no ForeachKey) is taken as HTTPHeadersCarrier,
+// so that Extract takes what Inject takes.
 func textMapReader(carrier any) (opentracing.TextMapReader, bool) {
 	if unusable(carrier, false) {
 		return nil, false
+	}
+	if h, ok := carrier.(http.Header); ok {
+		return opentracing.HTTPHeadersCarrier(h), true
 	}
 	c, ok := carrier.(opentracing.TextMapReader)
 	return c, ok

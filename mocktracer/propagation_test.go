@@ -133,6 +133,21 @@ func TestMockTracer_HTTPHeaders(t *testing.T) {
 	assert.ErrorIs(t, err, opentracing.ErrSpanContextCorrupted)
 }
 
+// TestMockTracer_HTTPHeadersPlainHeader: a plain http.Header is a carrier
+// of HTTPHeaders both ways, as HTTPHeadersCarrier(h) is.
+func TestMockTracer_HTTPHeadersPlainHeader(t *testing.T) {
+	tr := newTracer()
+	sc := mocktracer.MockSpanContext{TraceID: 5, SpanID: 6, Sampled: true, Baggage: map[string]string{"user": "Ünï"}}
+	h := http.Header{}
+	require.NoError(t, tr.Inject(sc, opentracing.HTTPHeaders, h))
+	got, err := tr.Extract(opentracing.HTTPHeaders, h)
+	require.NoError(t, err)
+	assert.Equal(t, sc, got)
+	got, err = tr.Extract(opentracing.HTTPHeaders, opentracing.HTTPHeadersCarrier(h))
+	require.NoError(t, err)
+	assert.Equal(t, sc, got, "the same as through HTTPHeadersCarrier")
+}
+
 // errReader is a TextMapReader and an io.Reader that fail.
 type errReader struct{ err error }
 
@@ -219,7 +234,11 @@ func TestMockTracer_ExtractErrors(t *testing.T) {
 			ids("mockpfx-ids-traceid", "1", "mockpfx-ids-spanid", "2", "mockpfx-baggage-a", "1", "mockpfx-baggage-%61", "2"), opentracing.ErrSpanContextCorrupted},
 		{"wrong carrier", text, "a string", opentracing.ErrInvalidCarrier},
 		{"nil carrier", text, nil, opentracing.ErrInvalidCarrier},
-		{"writer is not a reader", text, http.Header{}, opentracing.ErrInvalidCarrier},
+		// A plain http.Header is taken as HTTPHeadersCarrier, by Extract as
+		// by Inject.
+		{"plain http.Header", text, http.Header{"Content-Type": {"text/plain"}}, opentracing.ErrSpanContextNotFound},
+		{"nil http.Header", text, http.Header(nil), opentracing.ErrSpanContextNotFound},
+		{"corrupted plain http.Header", text, http.Header{"mockpfx-ids-traceid": {"zz"}}, opentracing.ErrSpanContextCorrupted},
 
 		{"empty reader", []opentracing.BuiltinFormat{opentracing.Binary}, bytes.NewReader(nil), opentracing.ErrSpanContextNotFound},
 		{"unknown version", []opentracing.BuiltinFormat{opentracing.Binary}, bytes.NewReader(withByte(0, 2)), opentracing.ErrSpanContextCorrupted},

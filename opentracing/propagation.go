@@ -45,6 +45,14 @@ const (
 	// HTTPHeaders is TextMap whose pairs must survive as HTTP headers: keys
 	// are case-insensitive and values are header-safe. Inject takes a
 	// TextMapWriter (usually HTTPHeadersCarrier); Extract a TextMapReader.
+	//
+	// A plain http.Header has Set but no ForeachKey: it is a TextMapWriter
+	// and not a TextMapReader. Pass HTTPHeadersCarrier(h) both ways to be
+	// portable; some tracers (the MockTracer among them) also take the
+	// plain http.Header for Extract, as HTTPHeadersCarrier(h), so that
+	// Extract takes what Inject does. Header carriers belong with this
+	// format, not with TextMap, whose keys are compared exactly while a
+	// header carrier's Set canonicalises them.
 	HTTPHeaders
 )
 
