@@ -62,3 +62,56 @@ func (s *leakyScope) Close() {
 		s.span.Finish()
 	}
 }
+
+// Forgetful is a deliberately wrong scope manager for the broken variants:
+// the active scope is task-local and inherited, as on the inherit platform
+// (contextvars), but closing a scope forgets to restore the one it
+// replaced and clears the task's active scope to nothing: the Python
+// manager that sets its context variable to None instead of resetting it
+// with the token. With one scope at a time it is right; with nested scopes
+// (a child span activated over its parent, or over the scope a task
+// inherited) the outer scope is lost when the inner one closes, and the
+// task goes on, and ends, with nothing active. It runs only under sim.
+func Forgetful(s *sim.Sim) opentracing.ScopeManager {
+	return &forgetfulManager{s: s, active: sim.NewLocal[*forgetfulScope](true)}
+}
+
+type forgetfulManager struct {
+	s      *sim.Sim
+	active *sim.Local[*forgetfulScope] // inheritable: a child starts with a copy
+}
+
+type forgetfulScope struct {
+	m      *forgetfulManager
+	span   opentracing.Span
+	finish bool
+	closed bool
+}
+
+func (m *forgetfulManager) Activate(span opentracing.Span, finishOnClose bool) opentracing.Scope {
+	s := &forgetfulScope{m: m, span: span, finish: finishOnClose}
+	m.active.Set(m.s, s)
+	return s
+}
+
+func (m *forgetfulManager) Active() opentracing.Scope {
+	if s := m.active.Get(m.s); s != nil {
+		return s
+	}
+	return nil
+}
+
+func (s *forgetfulScope) Span() opentracing.Span            { return s.span }
+func (s *forgetfulScope) Manager() opentracing.ScopeManager { return s.m }
+func (s *forgetfulScope) Close() {
+	if s.closed {
+		return
+	}
+	s.closed = true
+	// Clear instead of restoring: the bug. A correct manager would make
+	// the scope active before this one active again.
+	s.m.active.Delete(s.m.s)
+	if s.finish {
+		s.span.Finish()
+	}
+}

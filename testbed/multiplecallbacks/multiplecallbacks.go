@@ -263,5 +263,16 @@ var Scenario = env.Scenario{
 			Platform: env.Tasks,
 			Run:      func(e env.Env) error { return run(e, Reactivate, true) },
 		},
+		{
+			Name:     NoRestore,
+			Summary:  "a contextvars-style manager whose Close forgets to restore the previous scope and clears to nothing: each callback activates its child over the parent it inherited, and closing the child leaves the callback with no span active instead of the parent (every schedule)",
+			Platform: env.Inheriting,
+			Manager:  env.Forgetful,
+		},
 	},
 }
+
+// NoRestore is the broken variant whose scope manager forgets to restore
+// the previous scope on Close (env.Forgetful): on the inherit platform
+// every callback nests its child's scope over the parent's.
+const NoRestore = "norestore"

@@ -153,3 +153,11 @@ func (l *fakeLocker) Lock() {
 }
 
 func (l *fakeLocker) Unlock() { l.held = false }
+
+// TestBrokenVariantsOdds pins down which broken variants depend on the
+// interleaving: norestore's manager loses the parent whenever a callback
+// closes its child, on every schedule; lateincr's owner releases first
+// only under some.
+func TestBrokenVariantsOdds(t *testing.T) {
+	env.TestBrokenOdds(t, multiplecallbacks.Scenario, map[string]bool{multiplecallbacks.NoRestore: true, "lateincr": false})
+}
