@@ -9,6 +9,7 @@
 //	tracebed run [-seeds N] [-strategy random|pct|dfs|all] [-platform p,...] [-shard i/n] [-broken] [scenario ...]
 //	tracebed replay -scenario X -platform P [-strategy S] -seed N [-chrome FILE]
 //	tracebed replay -scenario X -platform P -schedule S [-chrome FILE]
+//	tracebed <command> -h
 //
 // list prints the scenarios (with their broken variants), the platforms and
 // the strategies.
@@ -32,5 +33,6 @@
 // trace-event format, a thread per task, which ui.perfetto.dev and
 // chrome://tracing draw.
 //
-// Bad usage prints one line and exits with status 2.
+// -h after a command prints its usage and flags. Bad usage prints one line
+// and exits with status 2.
 package main

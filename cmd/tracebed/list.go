@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -11,7 +12,11 @@ import (
 )
 
 func cmdList(args []string, stdout io.Writer) error {
-	if len(args) > 0 {
+	fs := flag.NewFlagSet("list", flag.ContinueOnError)
+	if err := parseFlags(fs, args, "tracebed list", stdout); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
 		return usageError("list takes no arguments")
 	}
 	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)

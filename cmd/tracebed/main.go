@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -19,6 +20,38 @@ func usageError(format string, args ...any) error {
 
 const usage = `usage: tracebed list | run [flags] [scenario ...] | replay -scenario X -platform P -seed N`
 
+// help is what `tracebed help` prints.
+const help = usage + `
+
+commands:
+  list     the scenarios (with their broken variants), the platforms and the strategies
+  run      explore scenarios under sim over many seeds; a table at the end
+  replay   one run (a seed or a recorded schedule) as a timeline and span tree
+
+tracebed <command> -h shows its flags.
+`
+
+// errHelped is returned when a command printed its help on -h: exit
+// status 0.
+var errHelped = errors.New("help printed")
+
+// parseFlags parses a command's flags; on -h or -help it prints the
+// command's usage line and flag defaults to stdout and returns errHelped.
+func parseFlags(fs *flag.FlagSet, args []string, usageLine string, stdout io.Writer) error {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprintf(stdout, "usage: %s\n\nflags:\n", usageLine)
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
+		return errHelped
+	case err != nil:
+		return usageError("%v", err)
+	}
+	return nil
+}
+
 // run executes the command line and returns the exit status.
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
@@ -34,13 +67,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "replay":
 		err = cmdReplay(args[1:], stdout)
 	case "help", "-h", "-help", "--help":
-		fmt.Fprintln(stdout, usage)
+		if len(args) == 2 && args[0] == "help" {
+			return run([]string{args[1], "-h"}, stdout, stderr) // help run = run -h
+		}
+		fmt.Fprint(stdout, help)
 		return 0
 	default:
 		err = usageError("unknown command %q", args[0])
 	}
 	switch {
-	case err == nil:
+	case err == nil, errors.Is(err, errHelped):
 		return 0
 	case errors.Is(err, errUsage):
 		fmt.Fprintf(stderr, "tracebed: %v\n", err)

@@ -183,3 +183,25 @@ func TestReplayChrome(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut, "tracebed: ")
 }
+
+func TestHelp(t *testing.T) {
+	for _, cmd := range []string{"run", "replay"} {
+		for _, h := range []string{"-h", "-help"} {
+			code, out, errOut := call(cmd, h)
+			assert.Equal(t, 0, code, "%s %s", cmd, h)
+			assert.Empty(t, errOut)
+			assert.True(t, strings.HasPrefix(out, "usage: tracebed "+cmd+" "), out)
+			assert.Contains(t, out, "-seed")
+		}
+	}
+	code, out, _ := call("run", "-h")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "(default 300)")
+	assert.Contains(t, out, "-shard")
+
+	code, out, _ = call("help")
+	assert.Equal(t, 0, code)
+	for _, want := range []string{"list", "run", "replay", "tracebed <command> -h"} {
+		assert.Contains(t, out, want)
+	}
+}

@@ -12,17 +12,22 @@ import (
 	"github.com/tracebed/tracebed/testbed/env"
 )
 
+// replayUsage is replay's usage line, printed by replay -h.
+const replayUsage = `tracebed replay -scenario X [-platform P] (-seed N [-strategy S] | -schedule S) [-chrome FILE]
+
+Runs one seed, or one recorded schedule, and prints the run's timeline,
+span tree, schedule and outcome.`
+
 func cmdReplay(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	name := fs.String("scenario", "", "scenario, or scenario/variant for a broken variant")
 	platform := fs.String("platform", "", "platform (default: the variant's, or the scenario's first)")
 	strategy := fs.String("strategy", "random", "random or pct (a dfs run replays with -schedule)")
 	seed := fs.Uint64("seed", 0, "seed of the run")
 	schedule := fs.String("schedule", "", "a recorded schedule to replay instead of a seed")
 	chrome := fs.String("chrome", "", "also write the run as Chrome trace-event JSON to this file (open it in ui.perfetto.dev)")
-	if err := fs.Parse(args); err != nil {
-		return usageError("%v", err)
+	if err := parseFlags(fs, args, replayUsage, stdout); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError("replay takes flags only, got %q", fs.Arg(0))

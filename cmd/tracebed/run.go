@@ -29,13 +29,20 @@ type job struct {
 	strategy env.Strategy
 }
 
+// runUsage is run's usage line, printed by run -h.
+const runUsage = `tracebed run [flags] [scenario ...]
+
+Explores the named scenarios (all by default; see tracebed list) on each of
+their platforms with each strategy. With -broken it explores their broken
+variants instead.`
+
 // parseInterleaved parses flags that may come before or after positional
 // arguments ("run clientserver -seeds 10").
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+func parseInterleaved(fs *flag.FlagSet, args []string, usageLine string, stdout io.Writer) ([]string, error) {
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, usageError("%v", err)
+		if err := parseFlags(fs, args, usageLine, stdout); err != nil {
+			return nil, err
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -59,14 +66,13 @@ func parseShard(s string) (int, int, error) {
 
 func cmdRun(args []string, stdout, stderr io.Writer, progress bool) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	seeds := fs.Int("seeds", defaultSeeds, "seeds per scenario, platform and strategy")
 	strategy := fs.String("strategy", "all", "random, pct, dfs or all")
 	platforms := fs.String("platform", "", "comma-separated platforms (default: each scenario's own)")
 	shard := fs.String("shard", "0/1", "run the seeds i mod n (i/n)")
 	broken := fs.Bool("broken", false, "explore the deliberately broken variants instead")
 	firstSeed := fs.Uint64("first-seed", 0, "the first seed")
-	names, err := parseInterleaved(fs, args)
+	names, err := parseInterleaved(fs, args, runUsage, stdout)
 	if err != nil {
 		return err
 	}
