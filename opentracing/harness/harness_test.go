@@ -198,6 +198,39 @@ func TestAPIChecks_BrokenTracers(t *testing.T) {
 			give:       breakage{usesNilCarrier: true},
 			wantFailed: []string{"InvalidCarrierInject", "InvalidCarrierExtract"},
 		},
+		{
+			name:       "ignores IgnoreActiveSpan",
+			give:       breakage{ignoreIgnoreActive: true},
+			wantFailed: []string{"IgnoreActiveSpan"},
+		},
+		{
+			name:       "lets the active span beat an explicit parent",
+			give:       breakage{activeBeatsExplicit: true},
+			wantFailed: []string{"ExplicitParentOverridesActive"},
+		},
+		{
+			name:       "reports a wrong carrier as not found",
+			give:       breakage{wrongCarrierAbsent: true},
+			wantFailed: []string{"InvalidCarrierExtract"},
+		},
+		{
+			// The other two checks start FollowsFrom children as well: one
+			// wants the explicit reference's trace, the other its baggage.
+			name:       "turns FollowsFrom into a root span",
+			give:       breakage{followsFromIsRoot: true},
+			wantFailed: []string{"StartSpanReferences", "ExplicitParentOverridesActive", "BaggageToFutureChildren"},
+		},
+		{
+			// A span started (not activated) by the other checks stays
+			// active until it finishes: it is still active after the
+			// check's own scope closes, or becomes the parent of a span the
+			// check meant for the span it activated.
+			name: "activates the span in StartSpan",
+			give: breakage{startActivates: true},
+			wantFailed: []string{
+				"StartSpanDoesNotActivate", "StartSpanEveryOption", "ActivateAndClose", "ActiveSpanImplicitParent",
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"maps"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,17 +33,22 @@ type refTracer struct {
 
 // breakage lists the bugs refTracer can be told to have.
 type breakage struct {
-	dropBaggage       bool // SetBaggageItem does nothing
-	mutableContext    bool // SetBaggageItem writes into the existing SpanContext
-	ignoreActive      bool // StartSpan never takes the active span as parent
-	noFinishOnClose   bool // Close never finishes the span
-	closeClearsAll    bool // Close empties the whole stack instead of restoring the previous scope
-	notFoundOnCorrupt bool // a corrupted id is reported as ErrSpanContextNotFound (opentracing-go's mock)
-	halfMadeContext   bool // Extract returns what it parsed so far along with the error
-	panicOnOddLogKV   bool // LogKV panics on an odd list
-	caseSensitiveHTTP bool // HTTPHeaders keys are compared case-sensitively on Extract
-	rawHeaderValues   bool // baggage values are written to headers unescaped
-	usesNilCarrier    bool // Inject and Extract call the methods of a typed-nil carrier
+	dropBaggage         bool // SetBaggageItem does nothing
+	mutableContext      bool // SetBaggageItem writes into the existing SpanContext
+	ignoreActive        bool // StartSpan never takes the active span as parent
+	noFinishOnClose     bool // Close never finishes the span
+	closeClearsAll      bool // Close empties the whole stack instead of restoring the previous scope
+	notFoundOnCorrupt   bool // a corrupted id is reported as ErrSpanContextNotFound (opentracing-go's mock)
+	halfMadeContext     bool // Extract returns what it parsed so far along with the error
+	panicOnOddLogKV     bool // LogKV panics on an odd list
+	caseSensitiveHTTP   bool // HTTPHeaders keys are compared case-sensitively on Extract
+	rawHeaderValues     bool // baggage values are written to headers unescaped
+	usesNilCarrier      bool // Inject and Extract call the methods of a typed-nil carrier
+	ignoreIgnoreActive  bool // StartSpan takes the active span as parent despite IgnoreActiveSpan
+	activeBeatsExplicit bool // StartSpan takes the active span as parent over an explicit reference
+	wrongCarrierAbsent  bool // Extract reports a carrier of the wrong type as ErrSpanContextNotFound
+	followsFromIsRoot   bool // StartSpan turns a FollowsFrom reference into a root span of a new trace
+	startActivates      bool // StartSpan activates the span (until it finishes), as StartActiveSpan does
 }
 
 func newRefTracer(b breakage) func() (opentracing.Tracer, func()) {
@@ -69,8 +75,9 @@ func (c *refContext) ForeachBaggageItem(handler func(k, v string) bool) {
 }
 
 type refSpan struct {
-	tracer   *refTracer
-	parentID uint64
+	tracer    *refTracer
+	parentID  uint64
+	autoScope *refScope // with startActivates, the scope StartSpan opened
 
 	mu       sync.Mutex // guards ctx and finishes
 	ctx      *refContext
@@ -85,11 +92,28 @@ func (t *refTracer) id() uint64 {
 }
 
 func (t *refTracer) StartSpan(name string, opts ...opentracing.StartSpanOption) opentracing.Span {
+	sp := t.startSpan(opts)
+	if t.broken.startActivates {
+		sp.autoScope = t.Activate(sp, false).(*refScope)
+	}
+	return sp
+}
+
+func (t *refTracer) startSpan(opts []opentracing.StartSpanOption) *refSpan {
 	var sm opentracing.ScopeManager = t
 	if t.broken.ignoreActive {
 		sm = nil
 	}
 	o := opentracing.NewStartSpanOptions(sm, opts...)
+	if sm != nil && (t.broken.ignoreIgnoreActive && o.IgnoreActiveSpan && len(o.References) == 0 ||
+		t.broken.activeBeatsExplicit && len(o.References) > 0) {
+		if a := t.ActiveSpan(); a != nil {
+			o.References = []opentracing.SpanReference{opentracing.ChildOf(a.Context())}
+		}
+	}
+	if t.broken.followsFromIsRoot && len(o.References) > 0 && o.References[0].Type == opentracing.FollowsFromRef {
+		o.References = nil
+	}
 	sp := &refSpan{tracer: t, ctx: &refContext{spanID: t.id()}}
 	if len(o.References) > 0 {
 		parent := o.References[0].ReferencedContext.(*refContext)
@@ -104,7 +128,7 @@ func (t *refTracer) StartSpan(name string, opts ...opentracing.StartSpanOption) 
 
 func (t *refTracer) StartActiveSpan(name string, opts ...opentracing.StartSpanOption) opentracing.Scope {
 	o := opentracing.NewStartSpanOptions(nil, opts...)
-	return t.Activate(t.StartSpan(name, opts...), !o.KeepOpenOnClose)
+	return t.Activate(t.startSpan(opts), !o.KeepOpenOnClose)
 }
 
 func (t *refTracer) ScopeManager() opentracing.ScopeManager { return t }
@@ -169,6 +193,12 @@ func (s *refSpan) FinishWithOptions(opentracing.FinishOptions) {
 	s.mu.Lock()
 	s.finishes++
 	s.mu.Unlock()
+	if a := s.autoScope; a != nil {
+		t := s.tracer
+		t.mu.Lock()
+		t.stack = slices.DeleteFunc(t.stack, func(x *refScope) bool { return x == a })
+		t.mu.Unlock()
+	}
 }
 func (s *refSpan) Context() opentracing.SpanContext         { return s.context() }
 func (s *refSpan) SetOperationName(string) opentracing.Span { return s }
@@ -295,13 +325,13 @@ func (t *refTracer) Extract(format any, carrier any) (opentracing.SpanContext, e
 	case opentracing.TextMap, opentracing.HTTPHeaders:
 		r, ok := carrier.(opentracing.TextMapReader)
 		if !ok {
-			return nil, opentracing.ErrInvalidCarrier
+			return nil, t.invalidCarrier()
 		}
 		c, err = t.extractText(r, format == opentracing.HTTPHeaders)
 	case opentracing.Binary:
 		r, ok := carrier.(io.Reader)
 		if !ok {
-			return nil, opentracing.ErrInvalidCarrier
+			return nil, t.invalidCarrier()
 		}
 		c, err = extractBinary(r)
 	default:
@@ -311,6 +341,14 @@ func (t *refTracer) Extract(format any, carrier any) (opentracing.SpanContext, e
 		return nil, err
 	}
 	return c, err
+}
+
+// invalidCarrier is Extract's error for a carrier of the wrong type.
+func (t *refTracer) invalidCarrier() error {
+	if t.broken.wrongCarrierAbsent {
+		return opentracing.ErrSpanContextNotFound
+	}
+	return opentracing.ErrInvalidCarrier
 }
 
 func (t *refTracer) extractText(r opentracing.TextMapReader, http bool) (*refContext, error) {
