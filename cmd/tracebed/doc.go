@@ -26,7 +26,8 @@
 // status is 1 if any run failed (0 for -broken only if every variant was
 // caught), and each failure is printed with its replay command.
 //
-// replay runs one seed (or one recorded schedule) and prints the run's
+// replay runs one seed (or one recorded schedule: one of -seed and
+// -schedule is required) and prints the run's
 // timeline, a lane per task with spans opening and closing and the
 // scheduling decisions, then the span tree and the outcome. The output is
 // byte-identical each time. -chrome FILE also writes the run in the Chrome

@@ -205,3 +205,18 @@ func TestHelp(t *testing.T) {
 		assert.Contains(t, out, want)
 	}
 }
+
+func TestReplayNeedsASeedOrASchedule(t *testing.T) {
+	code, out, errOut := call("replay", "-scenario", "clientserver", "-platform", "tasks")
+	assert.Equal(t, 2, code, out)
+	assert.Empty(t, out)
+	assert.Equal(t, "tracebed: usage: replay needs -seed N or -schedule S\n", errOut)
+
+	code, _, errOut = call("replay", "-scenario", "clientserver", "-seed", "1", "-schedule", "1:0_7.")
+	assert.Equal(t, 2, code)
+	assert.Equal(t, 1, strings.Count(errOut, "\n"), errOut)
+
+	code, out, _ = call("replay", "-scenario", "clientserver", "-platform", "tasks", "-seed", "0")
+	assert.Equal(t, 0, code)
+	assert.True(t, strings.HasPrefix(out, "clientserver on tasks, random seed 0\n"), out)
+}

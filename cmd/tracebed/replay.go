@@ -23,7 +23,7 @@ func cmdReplay(args []string, stdout io.Writer) error {
 	name := fs.String("scenario", "", "scenario, or scenario/variant for a broken variant")
 	platform := fs.String("platform", "", "platform (default: the variant's, or the scenario's first)")
 	strategy := fs.String("strategy", "random", "random or pct (a dfs run replays with -schedule)")
-	seed := fs.Uint64("seed", 0, "seed of the run")
+	seed := fs.Uint64("seed", 0, "seed of the run (required unless -schedule is given)")
 	schedule := fs.String("schedule", "", "a recorded schedule to replay instead of a seed")
 	chrome := fs.String("chrome", "", "also write the run as Chrome trace-event JSON to this file (open it in ui.perfetto.dev)")
 	if err := parseFlags(fs, args, replayUsage, stdout); err != nil {
@@ -34,6 +34,14 @@ func cmdReplay(args []string, stdout io.Writer) error {
 	}
 	if *name == "" {
 		return usageError("replay needs -scenario")
+	}
+	seedSet := false
+	fs.Visit(func(f *flag.Flag) { seedSet = seedSet || f.Name == "seed" })
+	switch {
+	case seedSet && *schedule != "":
+		return usageError("replay takes -seed or -schedule, not both")
+	case !seedSet && *schedule == "":
+		return usageError("replay needs -seed N or -schedule S")
 	}
 	if *schedule != "" {
 		if _, err := sim.DecodeSchedule(*schedule); err != nil {
