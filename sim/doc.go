@@ -35,7 +35,7 @@
 //   - [Chan.Send], [Chan.Recv], [Chan.Close];
 //   - [Mutex.Lock], [Mutex.TryLock], [Mutex.Unlock];
 //   - [WaitGroup.Done], [WaitGroup.Wait];
-//   - [Future.Resolve], [Future.Get], [Future.Then];
+//   - [Future.Resolve], [Future.Get], and [Future.Then] on a resolved future;
 //   - the boundary between two [Loop] callbacks, [Loop.Wait], [NewLoop].
 //
 // Everything else (reading [Sim.Now], [Local] values, [WaitGroup.Add],
@@ -77,7 +77,17 @@
 // never end) or [ErrDivergence] (a replayed schedule does not fit the run).
 // The failure carries the seed, the strategy and the schedule, and its
 // Report lists every task and what it waits on. After a failure every
-// goroutine of the run is unwound.
+// goroutine of the run is unwound: each task's defers run, and no recover
+// in user code can stop it.
+//
+// Code that escapes the scheduler is caught where it can be: a sim
+// primitive called from a goroutine that is not a task (a go statement in a
+// task) panics saying so, and a task that blocks outside the scheduler (a
+// real sync.Mutex, a Go channel, I/O) or runs without a scheduling point
+// for [DefaultStallTimeout] of wall time trips a watchdog, which writes the
+// strategy, seed, task and every stack to standard error and ends the
+// program, since such a task can be neither unblocked nor unwound
+// ([WithStallTimeout]).
 //
 // # Replay and shrinking
 //

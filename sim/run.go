@@ -27,10 +27,12 @@ type config struct {
 	maxSteps int
 	epoch    time.Time
 	noTrace  bool
+	// stallTimeout is the watchdog's limit; see WithStallTimeout.
+	stallTimeout time.Duration
 }
 
 func defaultConfig() config {
-	return config{maxSteps: DefaultMaxSteps, epoch: DefaultEpoch}
+	return config{maxSteps: DefaultMaxSteps, epoch: DefaultEpoch, stallTimeout: DefaultStallTimeout}
 }
 
 // WithStrategy sets the strategy that makes the run's decisions. The default
@@ -107,7 +109,9 @@ func Run(root func(s *Sim), opts ...Option) (*Result, error) {
 	}
 	s := newSim(cfg)
 	s.spawn("root", func() { root(s) }, nil, -1)
+	w := startWatchdog(s, cfg.stallTimeout)
 	s.loop()
+	w.stop()
 	if s.strategyPanic != nil {
 		panic(*s.strategyPanic)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/petermattis/goid"
@@ -40,6 +41,9 @@ type Sim struct {
 	open        map[uint64]string // the labels of open intervals (Begin)
 	failure     *Failure
 	aborting    bool
+	// resumes counts steps and resumes of tasks, for the stall watchdog:
+	// it is bumped after s.cur is set, so the watchdog may read s.cur.
+	resumes atomic.Uint64
 	// strategyPanic holds the value the strategy panicked with, to be
 	// re-raised by Run.
 	strategyPanic *any
@@ -103,6 +107,7 @@ func (s *Sim) loop() {
 	for next != nil {
 		t := next
 		s.cur, t.state = t, stateRunning
+		s.resumes.Add(1)
 		out := t.co.Resume()
 		if out == coro.Yielded {
 			next, s.next = s.next, nil
@@ -151,6 +156,7 @@ func (s *Sim) unwind() {
 	for _, t := range s.tasks {
 		for i := 0; t.state != stateDone && i < 100; i++ {
 			s.cur, t.state = t, stateRunning
+			s.resumes.Add(1)
 			if out := t.co.Resume(); out != coro.Yielded {
 				t.state = stateDone
 				s.live--
@@ -281,6 +287,7 @@ func (s *Sim) remove(t *Task) {
 // ended, or s.failure is set).
 func (s *Sim) pick(cur *Task, yielding bool) *Task {
 	s.steps++
+	s.resumes.Add(1) // progress, for the stall watchdog
 	if s.steps > s.maxSteps {
 		s.fail(ErrLivelock, nil, nil, "", fmt.Sprintf("the run passed %d scheduling points without ending", s.maxSteps))
 		return nil

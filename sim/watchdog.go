@@ -1,0 +1,99 @@
+package sim
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"sync"
+	"time"
+)
+
+// DefaultStallTimeout is how long, in wall time, a task may run without
+// reaching a scheduling point before the watchdog reports the run stalled;
+// see [WithStallTimeout].
+const DefaultStallTimeout = 10 * time.Second
+
+// WithStallTimeout sets how long, in wall time, one task may run without
+// reaching a scheduling point (default [DefaultStallTimeout]; d <= 0 turns
+// the watchdog off).
+//
+// Virtual time never waits, so a task that holds the scheduler that long
+// has escaped it: it blocks on something sim does not schedule (a real
+// sync.Mutex, a Go channel, I/O, time.Sleep) or loops without a scheduling
+// point. Nothing can unblock such a task or unwind it, so the watchdog
+// cannot fail the run and go on: it writes what it knows to standard error
+// (the strategy and seed, the task that holds the scheduler, every
+// goroutine's stack) and panics, ending the program, as go test's own
+// -timeout does, but after seconds instead of minutes and with the reason.
+func WithStallTimeout(d time.Duration) Option {
+	return optionFunc(func(c *config) { c.stallTimeout = d })
+}
+
+// watchdog checks, every timeout, that the scheduler has resumed a task
+// since the last check. It costs one timer per run, re-armed once per
+// timeout, and an atomic counter the scheduler bumps at every resume.
+type watchdog struct {
+	s       *Sim
+	timeout time.Duration
+	last    uint64
+
+	mu      sync.Mutex // guards timer and stopped
+	timer   *time.Timer
+	stopped bool
+}
+
+// startWatchdog arms the watchdog of s, or returns nil if it is off.
+func startWatchdog(s *Sim, timeout time.Duration) *watchdog {
+	if timeout <= 0 {
+		return nil
+	}
+	w := &watchdog{s: s, timeout: timeout}
+	w.mu.Lock()
+	w.timer = time.AfterFunc(timeout, w.check)
+	w.mu.Unlock()
+	return w
+}
+
+// stop disarms the watchdog; the run is over.
+func (w *watchdog) stop() {
+	if w == nil {
+		return
+	}
+	w.mu.Lock()
+	w.stopped = true
+	w.timer.Stop()
+	w.mu.Unlock()
+}
+
+func (w *watchdog) check() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.stopped {
+		return
+	}
+	if n := w.s.resumes.Load(); n != w.last {
+		w.last = n
+		w.timer.Reset(w.timeout)
+		return
+	}
+	msg := w.s.stallMessage(w.timeout)
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	fmt.Fprintf(os.Stderr, "%s\n\ngoroutines:\n%s\n", msg, buf)
+	panic(msg)
+}
+
+// stallMessage describes a stalled run: the strategy (its name carries the
+// seed, which replays the run up to the stall) and the running task. It
+// reads only what the scheduler wrote before it last bumped resumes, and
+// what never changes, so it does not race with the stuck task.
+func (s *Sim) stallMessage(timeout time.Duration) string {
+	who := "a task"
+	if t := s.cur; t != nil {
+		who = t.String()
+	}
+	return fmt.Sprintf("sim: run stalled under %s: %s has not reached a scheduling point for %v of wall time. "+
+		"It blocks on something the scheduler does not see (a real sync.Mutex, a Go channel, I/O, time.Sleep) "+
+		"or loops without a scheduling point; use sim's primitives in tasks. Its goroutine is among those below.",
+		s.strategy.Name(), who, timeout)
+}
