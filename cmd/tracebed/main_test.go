@@ -220,3 +220,39 @@ func TestReplayNeedsASeedOrASchedule(t *testing.T) {
 	assert.Equal(t, 0, code)
 	assert.True(t, strings.HasPrefix(out, "clientserver on tasks, random seed 0\n"), out)
 }
+
+// rows returns the table rows of run's output: scenario, platform,
+// strategy and runs of each.
+func rows(out string) [][]string {
+	var rows [][]string
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Fields(line)
+		if len(f) == 7 && f[0] != "SCENARIO" {
+			rows = append(rows, f[:4])
+		}
+	}
+	return rows
+}
+
+// DFS is one search, run on shard 0 only: the other shards schedule no
+// DFS job, so no row with 0 runs counts as a broken variant missed.
+func TestRunShardsRunDFSOnShardZeroOnly(t *testing.T) {
+	dfsRows := 0
+	for _, shard := range []string{"0/2", "1/2"} {
+		code, out, errOut := call("run", "-broken", "-seeds", "40", "-shard", shard, "latespan")
+		assert.Equal(t, 0, code, "-shard %s: every variant must be caught\n%s%s", shard, out, errOut)
+		assert.NotContains(t, out, "found no failure")
+		for _, r := range rows(out) {
+			assert.NotEqual(t, "0", r[3], "-shard %s: a row with no runs: %v", shard, r)
+			if r[2] == "dfs" {
+				dfsRows++
+				assert.Equal(t, "0/2", shard, "dfs ran on shard %s", shard)
+			}
+		}
+	}
+	assert.Positive(t, dfsRows, "shard 0 runs dfs")
+
+	code, out, errOut := call("run", "-strategy", "dfs", "-shard", "1/2", "latespan")
+	assert.Equal(t, 0, code, errOut)
+	assert.Equal(t, "nothing to run on shard 1/2: dfs runs on shard 0 only\n", out)
+}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -91,6 +92,17 @@ func cmdRun(args []string, stdout, stderr io.Writer, progress bool) error {
 		}
 		strategies = []env.Strategy{st}
 	}
+	if shardI != 0 {
+		// DFS is one search, not a set of seeds to split: shard 0 runs
+		// it whole and the other shards schedule none, so that no row
+		// with no runs appears (in -broken mode it would count as a
+		// variant missed).
+		strategies = slices.DeleteFunc(strategies, func(st env.Strategy) bool { return st == env.DFS })
+		if len(strategies) == 0 {
+			fmt.Fprintf(stdout, "nothing to run on shard %s: dfs runs on shard 0 only\n", *shard)
+			return nil
+		}
+	}
 	var only []env.Platform
 	if *platforms != "" {
 		for _, name := range strings.Split(*platforms, ",") {
@@ -117,7 +129,14 @@ func cmdRun(args []string, stdout, stderr io.Writer, progress bool) error {
 		return usageError("nothing to run: no scenario runs on the platforms asked for")
 	}
 
-	total := len(jobs) * ((*seeds - shardI + shardN - 1) / shardN)
+	total := 0
+	for _, j := range jobs {
+		if j.strategy == env.DFS {
+			total += *seeds // at most; the search may end sooner
+		} else {
+			total += (*seeds - shardI + shardN - 1) / shardN
+		}
+	}
 	done := 0
 	var stats []env.Stats
 	for _, j := range jobs {
