@@ -26,6 +26,10 @@ type Client struct {
 	Tracer opentracing.Tracer
 	// Queue is where Send puts each Message.
 	Queue env.Queue
+
+	// afterPut, if set, runs between the Put and the end of the span: the
+	// broken variant noextractawait yields there, as an awaited put does.
+	afterPut func()
 }
 
 // Send starts the active span "send", injects its context into the message
@@ -38,6 +42,9 @@ func (c *Client) Send(body string) error {
 		return fmt.Errorf("client: inject: %w", err)
 	}
 	c.Queue.Put(msg)
+	if c.afterPut != nil {
+		c.afterPut()
+	}
 	return nil
 }
 
@@ -74,21 +81,36 @@ func (s *Server) Serve(n int) error {
 	return nil
 }
 
+// bugs are the deliberate mistakes of the broken variants.
+type bugs struct {
+	// skipExtract: the server takes the active span as parent.
+	skipExtract bool
+	// awaitPut: the client yields after its Put, still in its span.
+	awaitPut bool
+}
+
 // run is the scenario: a server task and the client on the root task, each
 // in its own stack context (on the stackcontext platform, two sides that
 // shared one would close each other's scopes out of order).
-func run(e env.Env, skipExtract bool) error {
+func run(e env.Env, b bugs) error {
 	q := e.NewQueue(10)
 	tr := e.Tracer()
 	errc := e.NewFuture()
 	e.Go("server", func() {
 		e.StackContext(func() {
-			errc.Resolve((&Server{Tracer: tr, Queue: q, SkipExtract: skipExtract}).Serve(1))
+			errc.Resolve((&Server{Tracer: tr, Queue: q, SkipExtract: b.skipExtract}).Serve(1))
 		})
 	})
+	c := &Client{Tracer: tr, Queue: q}
+	if b.awaitPut {
+		c.afterPut = func() {
+			e.Logf("client: await the put, the span still active")
+			e.Yield()
+		}
+	}
 	var err error
 	e.StackContext(func() {
-		err = (&Client{Tracer: tr, Queue: q}).Send("hello")
+		err = c.Send("hello")
 	})
 	if err != nil {
 		return err
@@ -117,13 +139,26 @@ var Scenario = env.Scenario{
 	Name:      "clientserver",
 	Summary:   "TextMap inject -> queue -> extract: the server span is a child of the client span",
 	Platforms: env.Platforms(),
-	Run:       func(e env.Env) error { return run(e, false) },
+	Run:       func(e env.Env) error { return run(e, bugs{}) },
 	Check:     checkSpans,
-	Broken: []env.Broken{{
-		Name:     "noextract",
-		Summary:  "the server skips Extract and takes the active span as parent, under a scope manager shared by all tasks: right only when the client's span happens to be active",
-		Platform: env.Tasks,
-		Manager:  env.Leaky,
-		Run:      func(e env.Env) error { return run(e, true) },
-	}},
+	Broken: []env.Broken{
+		{
+			Name: "noextract",
+			Summary: "the server skips Extract and takes the active span as parent, under a scope manager shared by all tasks: " +
+				"the client closes its span right after the Put, before the server can take the message, so the server never " +
+				"sees it active and its span is a root of its own trace (every schedule)",
+			Platform: env.Tasks,
+			Manager:  env.Leaky,
+			Run:      func(e env.Env) error { return run(e, bugs{skipExtract: true}) },
+		},
+		{
+			Name: "noextractawait",
+			Summary: "the same mistake with a client that yields after its Put, still in its span (an awaited put): " +
+				"right only when the server takes the message during that yield and the client closes its span before the server task ends " +
+				"(depends on the interleaving)",
+			Platform: env.Tasks,
+			Manager:  env.Leaky,
+			Run:      func(e env.Env) error { return run(e, bugs{skipExtract: true, awaitPut: true}) },
+		},
+	},
 }
