@@ -23,8 +23,8 @@
 // n, so an exploration can be split across machines, each shard
 // reproducible on its own; dfs, one search rather than a set of seeds,
 // runs whole on shard 0 and not at all on the others. -broken explores the
-// deliberately broken variants instead, and then a failure is the expected
-// outcome. The exit
+// deliberately broken variants instead (a scenario's, or the one named as
+// scenario/variant), and then a failure is the expected outcome. The exit
 // status is 1 if any run failed (0 for -broken only if every variant was
 // caught), and each failure is printed with its replay command.
 //

@@ -256,3 +256,25 @@ func TestRunShardsRunDFSOnShardZeroOnly(t *testing.T) {
 	assert.Equal(t, 0, code, errOut)
 	assert.Equal(t, "nothing to run on shard 1/2: dfs runs on shard 0 only\n", out)
 }
+
+func TestScenarioNames(t *testing.T) {
+	// A trailing slash names the scenario itself.
+	code, out, errOut := call("run", "-seeds", "5", "-strategy", "random", "-platform", "tasks", "clientserver/")
+	assert.Equal(t, 0, code, errOut)
+	assert.Equal(t, [][]string{{"clientserver", "tasks", "random", "5"}}, rows(out))
+	code, out, errOut = call("replay", "-scenario", "clientserver/", "-platform", "tasks", "-seed", "7")
+	assert.Equal(t, 0, code, errOut)
+	assert.True(t, strings.HasPrefix(out, "clientserver on tasks, random seed 7\n"), out)
+
+	// -broken with a variant named runs that variant alone.
+	code, out, errOut = call("run", "-broken", "-seeds", "40", "latespan/earlydone")
+	assert.Equal(t, 0, code, errOut)
+	assert.Equal(t, [][]string{
+		{"latespan/earlydone", "tasks", "random", "40"},
+		{"latespan/earlydone", "tasks", "pct", "40"},
+	}, rows(out)[:2])
+	for _, r := range rows(out) {
+		assert.Equal(t, "latespan/earlydone", r[0])
+	}
+	assert.Contains(t, out, "caught latespan/earlydone on tasks (random)")
+}

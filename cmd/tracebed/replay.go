@@ -8,7 +8,6 @@ import (
 	"os"
 
 	"github.com/tracebed/tracebed/sim"
-	"github.com/tracebed/tracebed/testbed"
 	"github.com/tracebed/tracebed/testbed/env"
 )
 
@@ -48,7 +47,7 @@ func cmdReplay(args []string, stdout io.Writer) error {
 			return usageError("bad -schedule: %v", err)
 		}
 	}
-	sc, variantPlatform, err := testbed.Lookup(*name)
+	sc, variantPlatform, err := lookup(*name)
 	if err != nil {
 		return usageError("%v", err)
 	}

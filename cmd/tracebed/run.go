@@ -34,8 +34,8 @@ type job struct {
 const runUsage = `tracebed run [flags] [scenario ...]
 
 Explores the named scenarios (all by default; see tracebed list) on each of
-their platforms with each strategy. With -broken it explores their broken
-variants instead.`
+their platforms with each strategy. With -broken it explores a scenario's
+broken variants instead, or the one named as scenario/variant.`
 
 // parseInterleaved parses flags that may come before or after positional
 // arguments ("run clientserver -seeds 10").
@@ -113,15 +113,18 @@ func cmdRun(args []string, stdout, stderr io.Writer, progress bool) error {
 			only = append(only, p)
 		}
 	}
-	scs := testbed.All()
+	var scs []named
+	for _, sc := range testbed.All() {
+		scs = append(scs, named{sc: sc})
+	}
 	if len(names) > 0 {
 		scs = nil
 		for _, n := range names {
-			sc, _, err := testbed.Lookup(n)
+			sc, p, err := lookup(n)
 			if err != nil {
 				return usageError("%v", err)
 			}
-			scs = append(scs, sc)
+			scs = append(scs, named{sc, p})
 		}
 	}
 	jobs := planJobs(scs, only, strategies, *broken)
@@ -162,9 +165,24 @@ func cmdRun(args []string, stdout, stderr io.Writer, progress bool) error {
 	return report(stdout, stats, *broken)
 }
 
+// named is a scenario named on the command line, or a broken variant
+// (scenario/variant) with the platform it runs on.
+type named struct {
+	sc      env.Scenario
+	variant *env.Platform
+}
+
+// lookup is testbed.Lookup, with a trailing slash ("clientserver/") naming
+// the scenario itself.
+func lookup(name string) (env.Scenario, *env.Platform, error) {
+	return testbed.Lookup(strings.TrimSuffix(name, "/"))
+}
+
 // planJobs lists the explorations: each scenario (or broken variant) on
-// each of its platforms that is asked for, with each strategy.
-func planJobs(scs []env.Scenario, only []env.Platform, strategies []env.Strategy, broken bool) []job {
+// each of its platforms that is asked for, with each strategy. In broken
+// mode a scenario stands for its broken variants, and a variant named
+// itself for itself.
+func planJobs(scs []named, only []env.Platform, strategies []env.Strategy, broken bool) []job {
 	wanted := func(p env.Platform) bool {
 		if len(only) == 0 {
 			return true
@@ -177,18 +195,22 @@ func planJobs(scs []env.Scenario, only []env.Platform, strategies []env.Strategy
 		return false
 	}
 	var jobs []job
-	for _, sc := range scs {
+	for _, n := range scs {
+		sc := n.sc
 		type target struct {
 			sc env.Scenario
 			p  env.Platform
 		}
 		var targets []target
-		if broken {
+		switch {
+		case n.variant != nil:
+			targets = append(targets, target{sc, *n.variant})
+		case broken:
 			for _, b := range sc.Broken {
 				v, p := sc.Variant(b)
 				targets = append(targets, target{v, p})
 			}
-		} else {
+		default:
 			for _, p := range sc.Platforms {
 				targets = append(targets, target{sc, p})
 			}
