@@ -278,3 +278,22 @@ func TestScenarioNames(t *testing.T) {
 	}
 	assert.Contains(t, out, "caught latespan/earlydone on tasks (random)")
 }
+
+// A DFS failure replays from its schedule, and the replay says so: no
+// seed (that would be a different, passing run) in its header or in the
+// replay command it prints.
+func TestReplayOfADFSFailureNamesItsSchedule(t *testing.T) {
+	_, out, _ := call("run", "-broken", "-strategy", "dfs", "-seeds", "50", "latespan/leaky")
+	i := strings.Index(out, "go run ./cmd/tracebed replay ")
+	require.GreaterOrEqual(t, i, 0, out)
+	line, _, _ := strings.Cut(out[i:], "\n")
+	require.Contains(t, line, " -schedule ")
+	schedule := line[strings.LastIndex(line, " ")+1:]
+	args := strings.Fields(strings.TrimPrefix(line, "go run ./cmd/tracebed "))
+	code, replayed, _ := call(args...)
+	assert.Equal(t, 1, code, replayed)
+	assert.True(t, strings.HasPrefix(replayed, "latespan/leaky on tasks, schedule "+schedule+"\n"), replayed)
+	assert.Contains(t, replayed, "FAIL: latespan/leaky on tasks, schedule "+schedule+": ")
+	assert.Contains(t, replayed, "\nreplay: "+line+"\n")
+	assert.NotContains(t, replayed, "seed")
+}

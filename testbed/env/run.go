@@ -105,7 +105,11 @@ func RunSim(sc Scenario, p Platform, cfg Config) (Outcome, error) {
 		out.Tree = check.Tree(out.Spans)
 	}
 	if fail := errors.Join(simErr, checkErr); fail != nil {
-		out.Err = &Failure{Scenario: sc.Name, Platform: p.Name, Strategy: cfg.Strategy, Seed: cfg.Seed, Schedule: out.Schedule, Err: fail}
+		f := &Failure{Scenario: sc.Name, Platform: p.Name, Strategy: cfg.Strategy, Seed: cfg.Seed, Schedule: out.Schedule, Err: fail}
+		if cfg.Schedule != "" {
+			f.FromSchedule, f.Seed = true, 0
+		}
+		out.Err = f
 	}
 	return out, nil
 }

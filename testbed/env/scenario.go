@@ -108,6 +108,10 @@ type Failure struct {
 	Seed uint64
 	// Schedule is the sim schedule that replays the run exactly.
 	Schedule string
+	// FromSchedule is set when the run replayed a recorded schedule
+	// (Config.Schedule) instead of drawing one from Strategy and Seed: it
+	// has no seed, and it replays with its Schedule.
+	FromSchedule bool
 	// Err is what failed: a span check (errors.Is check.ErrCheck), a left
 	// scope (ErrScopeLeft), the scenario's own error, or a sim failure
 	// (*sim.Failure: panic, deadlock, livelock, leak).
@@ -119,18 +123,31 @@ func (f *Failure) Error() string {
 	if f.Strategy == "" {
 		return fmt.Sprintf("%s on %s (real goroutines): %v", f.Scenario, f.Platform, f.Err)
 	}
-	if f.Strategy == DFS {
-		return fmt.Sprintf("%s on %s, dfs schedule %s: %v\nreplay: %s", f.Scenario, f.Platform, f.Schedule, f.Err, f.ReplayCommand())
-	}
-	return fmt.Sprintf("%s on %s, %s seed %d: %v\nreplay: %s", f.Scenario, f.Platform, f.Strategy, f.Seed, f.Err, f.ReplayCommand())
+	return fmt.Sprintf("%s on %s, %s: %v\nreplay: %s", f.Scenario, f.Platform, f.run(), f.Err, f.ReplayCommand())
 }
 
 // Unwrap returns Err.
 func (f *Failure) Unwrap() error { return f.Err }
 
+// bySchedule reports whether the run replays from its schedule, having
+// no seed.
+func (f *Failure) bySchedule() bool { return f.Strategy == DFS || f.FromSchedule }
+
+// run names the run: its strategy and seed, or its schedule.
+func (f *Failure) run() string {
+	switch {
+	case f.Strategy == DFS:
+		return "dfs schedule " + f.Schedule
+	case f.FromSchedule:
+		return "schedule " + f.Schedule
+	default:
+		return fmt.Sprintf("%s seed %d", f.Strategy, f.Seed)
+	}
+}
+
 // ReplayCommand is the tracebed command line that replays the failure.
 func (f *Failure) ReplayCommand() string {
-	if f.Strategy == DFS {
+	if f.bySchedule() {
 		return fmt.Sprintf("go run ./cmd/tracebed replay -scenario %s -platform %s -schedule %s", f.Scenario, f.Platform, f.Schedule)
 	}
 	return fmt.Sprintf("go run ./cmd/tracebed replay -scenario %s -platform %s -strategy %s -seed %d", f.Scenario, f.Platform, f.Strategy, f.Seed)
