@@ -273,7 +273,7 @@ func Check(t TB, root func(s *Sim), opts ...ExploreOption) {
 	if res.Failure != nil {
 		msg := failMessage(t, res.Failure, c, true)
 		if short, f := Shrink(root, res.Failure.Schedule, c.runOpts...); f != nil && short != TrimSchedule(res.Failure.Schedule) {
-			msg += fmt.Sprintf("shrunk (%s): go test -run '%s' %s -args -sim.schedule='%s'\n", f.Message, runPattern(t.Name()), packagePath(), short)
+			msg += fmt.Sprintf("shrunk (%s; %d preemptions): go test -run '%s' %s -args -sim.schedule='%s'\n", f.Message, f.Preemptions, runPattern(t.Name()), packagePath(), short)
 		}
 		t.Fatalf("%s\n%s", res, msg)
 		return

@@ -50,9 +50,13 @@ func Check(t rapid.TB, root func(s *sim.Sim), opts ...sim.Option) {
 			// the failure rapid prints stays one line. rapid's shrinking
 			// can stop in a local minimum; Shrink finishes the job.
 			rt.Logf("%s", f.Report)
-			short, _ := sim.Shrink(root, res.Schedule, opts...)
-			rt.Fatalf("%v (%d decisions, %d preemptions); shrunk further: sim.ReplayPrefix(%q)",
-				err, res.Decisions, res.Preemptions, short)
+			short, sf := sim.Shrink(root, res.Schedule, opts...)
+			depth := res.Preemptions
+			if sf != nil {
+				depth = sf.Preemptions
+			}
+			rt.Fatalf("%v (%d decisions, %d preemptions); shrunk further to %d preemptions: sim.ReplayPrefix(%q)",
+				err, res.Decisions, res.Preemptions, depth, short)
 		}
 	})
 }

@@ -87,5 +87,5 @@ func TestCheck_Fails(t *testing.T) {
 	require.True(t, ft.Failed())
 	out := ft.Errors + strings.Join(ft.Logs, "\n")
 	assert.True(t, strings.Contains(out, "lost update"), out)
-	assert.True(t, strings.Contains(out, "shrunk further: sim.ReplayPrefix("), out)
+	assert.True(t, strings.Contains(out, "shrunk further to 1 preemptions: sim.ReplayPrefix("), out)
 }
