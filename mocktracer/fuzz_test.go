@@ -3,6 +3,7 @@ package mocktracer_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -81,18 +82,57 @@ func FuzzExtractTextMap(f *testing.F) {
 	})
 }
 
+// headerPairs decodes a fuzz input into key/value pairs, in order and
+// with repeats, as "key\nvalue\nkey\nvalue...".
+func headerPairs(s string) [][2]string {
+	var pairs [][2]string
+	parts := strings.Split(s, "\n")
+	for i := 0; i+1 < len(parts); i += 2 {
+		pairs = append(pairs, [2]string{parts[i], parts[i+1]})
+	}
+	return pairs
+}
+
+// sentinel returns the sentinel error err wraps, or err itself.
+func sentinel(err error) error {
+	for _, s := range []error{opentracing.ErrSpanContextNotFound, opentracing.ErrSpanContextCorrupted, opentracing.ErrInvalidCarrier} {
+		if errors.Is(err, s) {
+			return s
+		}
+	}
+	return err
+}
+
 func FuzzExtractHTTPHeaders(f *testing.F) {
 	for _, s := range textSeeds {
-		f.Add(s)
+		f.Add(s, uint8(0))
+		f.Add(s, uint8(0xff))
 	}
+	f.Add("mockpfx-ids-traceid\n1\nMockpfx-Ids-Traceid\n1\nmockpfx-ids-spanid\n2", uint8(1))
+	f.Add("mockpfx-ids-traceid\n1\nmockpfx-ids-spanid\n2\nmockpfx-baggage-k\nv\nMOCKPFX-BAGGAGE-K\nw", uint8(0b0101))
 	tr := mocktracer.New()
-	f.Fuzz(func(t *testing.T, s string) {
-		h := http.Header{}
-		for k, v := range textCarrier(s) {
-			h.Add(k, v) // canonicalises the key, like a real request
+	f.Fuzz(func(t *testing.T, s string, raw uint8) {
+		// Bit i%8 of raw says whether pair i is stored with its key as
+		// given (as HTTP/2 and some proxies deliver lower-case names)
+		// rather than canonicalised by h.Add, as a real request is.
+		h, canonical := http.Header{}, http.Header{}
+		for i, kv := range headerPairs(s) {
+			k, v := kv[0], kv[1]
+			if raw>>(i%8)&1 != 0 {
+				h[k] = append(h[k], v)
+			} else {
+				h.Add(k, v)
+			}
+			canonical.Add(k, v)
 		}
 		sc, err := tr.Extract(opentracing.HTTPHeaders, opentracing.HTTPHeadersCarrier(h))
 		checkExtracted(t, tr, opentracing.HTTPHeaders, sc, err)
+		// Header names are case-insensitive: the same pairs with every
+		// name canonicalised give the same answer.
+		want, wantErr := tr.Extract(opentracing.HTTPHeaders, opentracing.HTTPHeadersCarrier(canonical))
+		if sentinel(err) != sentinel(wantErr) || fmt.Sprint(sc) != fmt.Sprint(want) {
+			t.Fatalf("Extract(%q) = %v, %v; with canonical names %v, %v", h, sc, err, want, wantErr)
+		}
 	})
 }
 
