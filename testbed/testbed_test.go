@@ -2,6 +2,10 @@ package testbed_test
 
 import (
 	"errors"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -67,4 +71,55 @@ func TestRunAllCatchesALeakyManager(t *testing.T) {
 		}
 	}
 	assert.Positive(t, caught, "the leaky manager passed every scenario")
+}
+
+// wrapping is a caller's manager: it wraps one of env's.
+type wrapping struct{ opentracing.ScopeManager }
+
+// A failure found under the caller's manager cannot be replayed by
+// tracebed, which would run the platform's own manager and pass: what
+// RunAll prints says how to replay it in the caller's test instead. The
+// failing RunAll runs in a child test binary, whose output is checked.
+func TestRunAllFailureWithYourManagerSaysHowToReproduce(t *testing.T) {
+	if os.Getenv("TESTBED_WRAPPING_CHILD") == "1" {
+		testbed.RunAll(t, testbed.Only("latespan"), testbed.WithManager(env.Explicit, func(s *sim.Sim) opentracing.ScopeManager {
+			return wrapping{env.Leaky(s)}
+		}))
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestRunAllFailureWithYourManagerSaysHowToReproduce$", "-test.v", "-testbed.seeds=30")
+	cmd.Env = append(os.Environ(), "TESTBED_WRAPPING_CHILD=1")
+	raw, err := cmd.CombinedOutput()
+	out := string(raw)
+	var exit *exec.ExitError
+	require.True(t, errors.As(err, &exit), "the leaky manager must fail: %v\n%s", err, out)
+
+	assert.NotContains(t, out, "go run ./cmd/tracebed", "a tracebed replay would run the built-in manager")
+	assert.Contains(t, out, "--- FAIL: TestRunAllFailureWithYourManagerSaysHowToReproduce/latespan/tasks/random")
+	assert.Contains(t, out, "latespan on tasks, random seed ")
+	assert.Contains(t, out, "reproduce in your test, with m the ManagerFunc you passed (it made a testbed_test.wrapping; tracebed replay would run the platform's own manager):\n")
+	assert.Contains(t, out, `sc, _, _ := testbed.Lookup("latespan")`)
+	assert.Contains(t, out, `p, _ := env.PlatformByName("tasks")`)
+	assert.Regexp(t, `out, _ := env.RunSim\(sc, p, env.Config\{Manager: m, Strategy: env.Random, Seed: \d+\}\)`, out)
+	assert.Regexp(t, `out, _ := env.RunSim\(sc, p, env.Config\{Manager: m, Schedule: "[^"]+"\}\)`, out, "the dfs failure replays from its schedule")
+	if t.Failed() {
+		t.Logf("child output:\n%s", out)
+	}
+
+	// Following the recipe reproduces the failure; tracebed's replay,
+	// with the built-in manager, would not.
+	const call = "env.Config{Manager: m, Strategy: env.Random, Seed: "
+	i := strings.Index(out, call)
+	require.GreaterOrEqual(t, i, 0)
+	seed, _, _ := strings.Cut(out[i+len(call):], "}")
+	n, err := strconv.ParseUint(seed, 10, 64)
+	require.NoError(t, err)
+	sc, _, err := testbed.Lookup("latespan")
+	require.NoError(t, err)
+	ran, err := env.RunSim(sc, env.Tasks, env.Config{Manager: func(s *sim.Sim) opentracing.ScopeManager { return wrapping{env.Leaky(s)} }, Strategy: env.Random, Seed: n})
+	require.NoError(t, err)
+	assert.Error(t, ran.Err, "the recipe's seed %d fails", n)
+	ran, err = env.RunSim(sc, env.Tasks, env.Config{Strategy: env.Random, Seed: n})
+	require.NoError(t, err)
+	assert.NoError(t, ran.Err, "seed %d passes with the built-in manager", n)
 }

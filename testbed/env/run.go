@@ -109,9 +109,23 @@ func RunSim(sc Scenario, p Platform, cfg Config) (Outcome, error) {
 		if cfg.Schedule != "" {
 			f.FromSchedule, f.Seed = true, 0
 		}
+		f.Manager, f.TracerOptions = callers(cfg, e)
 		out.Err = f
 	}
 	return out, nil
+}
+
+// callers says what of the caller's a run used, for its Failure: the type
+// of the caller's scope manager (Config.Manager) as the run's tracer holds
+// it, if there is one, and whether there were tracer options.
+func callers(cfg Config, e *simEnv) (manager string, tracerOptions bool) {
+	if cfg.Manager != nil {
+		manager = "ScopeManager" // if the run never made it
+		if e != nil {
+			manager = fmt.Sprintf("%T", e.tr.ScopeManager())
+		}
+	}
+	return manager, len(cfg.TracerOptions) > 0
 }
 
 // Report renders a sim run as `tracebed replay` prints it: a header, the
@@ -299,8 +313,10 @@ func exploreDFS(sc Scenario, p Platform, x Exploration) (Stats, error) {
 		return st, nil
 	}
 	start := time.Now()
+	var last atomic.Pointer[simEnv] // a run's env, for callers
 	root := func(s *sim.Sim) {
 		e := newSimEnv(s, p, x.TracerOptions)
+		last.Store(e)
 		runErr := sc.Run(e)
 		e.Wait()
 		if err := finalChecks(sc, e, runErr, e.left); err != nil {
@@ -322,6 +338,7 @@ func exploreDFS(sc Scenario, p Platform, x Exploration) (Stats, error) {
 			fail = cf.err
 		}
 		st.First = &Failure{Scenario: sc.Name, Platform: p.Name, Strategy: DFS, Schedule: f.Schedule, Err: fail}
+		st.First.Manager, st.First.TracerOptions = callers(x.Config, last.Load())
 	}
 	return st, nil
 }

@@ -3,6 +3,7 @@ package env
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 var (
@@ -112,6 +113,12 @@ type Failure struct {
 	// (Config.Schedule) instead of drawing one from Strategy and Seed: it
 	// has no seed, and it replays with its Schedule.
 	FromSchedule bool
+	// Manager is the type of the caller's scope manager (Config.Manager)
+	// the run used, or empty if it used the platform's own.
+	Manager string
+	// TracerOptions is set when the run added the caller's MockTracer
+	// options (Config.TracerOptions).
+	TracerOptions bool
 	// Err is what failed: a span check (errors.Is check.ErrCheck), a left
 	// scope (ErrScopeLeft), the scenario's own error, or a sim failure
 	// (*sim.Failure: panic, deadlock, livelock, leak).
@@ -122,6 +129,9 @@ type Failure struct {
 func (f *Failure) Error() string {
 	if f.Strategy == "" {
 		return fmt.Sprintf("%s on %s (real goroutines): %v", f.Scenario, f.Platform, f.Err)
+	}
+	if f.own() {
+		return fmt.Sprintf("%s on %s, %s: %v\n%s", f.Scenario, f.Platform, f.run(), f.Err, f.Reproduce())
 	}
 	return fmt.Sprintf("%s on %s, %s: %v\nreplay: %s", f.Scenario, f.Platform, f.run(), f.Err, f.ReplayCommand())
 }
@@ -145,10 +155,80 @@ func (f *Failure) run() string {
 	}
 }
 
+// own reports whether the run used the caller's manager or tracer
+// options, which a tracebed command line cannot supply.
+func (f *Failure) own() bool { return f.Manager != "" || f.TracerOptions }
+
 // ReplayCommand is the tracebed command line that replays the failure.
+// tracebed runs the platform's own manager and tracer: for a run with the
+// caller's, the line ends with a note saying so, and Reproduce says how to
+// replay it in the caller's code.
 func (f *Failure) ReplayCommand() string {
+	cmd := fmt.Sprintf("go run ./cmd/tracebed replay -scenario %s -platform %s -strategy %s -seed %d", f.Scenario, f.Platform, f.Strategy, f.Seed)
 	if f.bySchedule() {
-		return fmt.Sprintf("go run ./cmd/tracebed replay -scenario %s -platform %s -schedule %s", f.Scenario, f.Platform, f.Schedule)
+		cmd = fmt.Sprintf("go run ./cmd/tracebed replay -scenario %s -platform %s -schedule %s", f.Scenario, f.Platform, f.Schedule)
 	}
-	return fmt.Sprintf("go run ./cmd/tracebed replay -scenario %s -platform %s -strategy %s -seed %d", f.Scenario, f.Platform, f.Strategy, f.Seed)
+	if f.own() {
+		cmd += fmt.Sprintf("  (replays with the built-in manager and tracer, not %s)", f.yours())
+	}
+	return cmd
+}
+
+// yours names what the caller supplied.
+func (f *Failure) yours() string {
+	switch {
+	case f.Manager != "" && f.TracerOptions:
+		return "your " + f.Manager + " and tracer options"
+	case f.Manager != "":
+		return "your " + f.Manager
+	default:
+		return "your tracer options"
+	}
+}
+
+// Reproduce says how to replay the failure: the tracebed command line for
+// a run with the platform's own manager and tracer, and for a run with
+// the caller's the env.RunSim call to make from the caller's code.
+func (f *Failure) Reproduce() string {
+	if !f.own() {
+		return "replay: " + f.ReplayCommand()
+	}
+	var fields []string
+	if f.Manager != "" {
+		fields = append(fields, "Manager: m")
+	}
+	if f.TracerOptions {
+		fields = append(fields, "TracerOptions: opts")
+	}
+	if f.bySchedule() {
+		fields = append(fields, fmt.Sprintf("Schedule: %q", f.Schedule))
+	} else {
+		fields = append(fields, fmt.Sprintf("Strategy: %s, Seed: %d", goName(f.Strategy), f.Seed))
+	}
+	var with []string
+	if f.Manager != "" {
+		with = append(with, "m the ManagerFunc you passed (it made a "+f.Manager+"; tracebed replay would run the platform's own manager)")
+	}
+	if f.TracerOptions {
+		with = append(with, "opts the tracer options you passed (tracebed replay would add none)")
+	}
+	return fmt.Sprintf("reproduce in your test, with %s:\n"+
+		"\tsc, _, _ := testbed.Lookup(%q)\n"+
+		"\tp, _ := env.PlatformByName(%q)\n"+
+		"\tout, _ := env.RunSim(sc, p, env.Config{%s})",
+		strings.Join(with, " and "), f.Scenario, f.Platform, strings.Join(fields, ", "))
+}
+
+// goName spells a strategy as Go code.
+func goName(st Strategy) string {
+	switch st {
+	case Random:
+		return "env.Random"
+	case PCT:
+		return "env.PCT"
+	case DFS:
+		return "env.DFS"
+	default:
+		return fmt.Sprintf("env.Strategy(%q)", st)
+	}
 }
