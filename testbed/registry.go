@@ -16,6 +16,8 @@ import (
 var scenarios = []env.Scenario{
 	clientserver.Scenario,
 	commonrequest.Scenario,
+	commonrequest.BadSolution,
+	commonrequest.GoodSolution,
 	latespan.Scenario,
 	multiplecallbacks.Scenario,
 	nestedcallbacks.Scenario,

@@ -38,6 +38,25 @@ func TestGoodSolutionToSetParent(t *testing.T) {
 	env.Test(t, commonrequest.GoodSolution, env.Config{})
 }
 
+func TestBadSolutionBroken(t *testing.T) {
+	env.TestBroken(t, commonrequest.BadSolution)
+}
+
+func TestGoodSolutionBroken(t *testing.T) {
+	env.TestBroken(t, commonrequest.GoodSolution)
+}
+
+// TestSolutionsBrokenOdds: the broken variants of the two solutions are
+// plain mistakes, not races: each fails on every schedule.
+func TestSolutionsBrokenOdds(t *testing.T) {
+	t.Run("badsolution", func(t *testing.T) {
+		env.TestBrokenOdds(t, commonrequest.BadSolution, map[string]bool{"activateinhook": true})
+	})
+	t.Run("goodsolution", func(t *testing.T) {
+		env.TestBrokenOdds(t, commonrequest.GoodSolution, map[string]bool{"fixedparent": true, "nopropagation": true})
+	})
+}
+
 // TestGoodSolutionNeedsPropagation runs the good solution where the active
 // span does not follow the request into its hooks' tasks: the request sent
 // inside the parent gets no parent, on every schedule. That is why the
