@@ -172,3 +172,36 @@ func TestCheck_BadEnvIsATestFailure(t *testing.T) {
 	assert.Contains(t, string(out), "--- FAIL: TestCheck_BadEnvIsATestFailure")
 	assert.NotContains(t, string(out), "panic")
 }
+
+// firstOrLast is a user's strategy: by seed parity it always runs the
+// first or the last runnable task. It implements sim.Seeded.
+type firstOrLast struct{ seed uint64 }
+
+func (f firstOrLast) Name() string { return fmt.Sprintf("firstorlast(seed=%d)", f.seed) }
+func (f firstOrLast) Seed() uint64 { return f.seed }
+func (f firstOrLast) Choose(d *sim.Decision) int {
+	if f.seed%2 == 1 {
+		return d.N - 1
+	}
+	return 0
+}
+
+// A user's strategy runs under Explore and Check through StrategyFunc: its
+// failures carry its seed, and the reproduce line replays by seed alone.
+func TestStrategyFunc_CustomStrategyExplores(t *testing.T) {
+	spec := sim.StrategyFunc("firstorlast", func(seed uint64, _ int) sim.Strategy { return firstOrLast{seed} })
+	assert.Equal(t, "firstorlast", spec.String())
+	res := sim.Explore(lostUpdate, sim.WithSeeds(0, 4), sim.WithStrategySpec(spec), sim.WithAllSeeds())
+	assert.Equal(t, 4, res.Runs)
+	require.NotNil(t, res.Failure, "always running the last task interleaves the two increments")
+	assert.Equal(t, uint64(1), res.FailingSeed)
+	assert.Equal(t, uint64(1), res.Failure.Seed)
+	assert.Equal(t, "firstorlast(seed=1)", res.Failure.Strategy)
+	assert.Equal(t, 2, res.Failures, "odd seeds fail, even ones pass")
+
+	ft := faketb.New("TestCustom")
+	sim.Check(ft, lostUpdate, sim.WithSeeds(0, 4), sim.WithStrategySpec(spec))
+	require.True(t, ft.Failed())
+	assert.Contains(t, ft.Errors, "-args -sim.seed=1\n")
+	assert.NotContains(t, ft.Errors, "-sim.strategy=")
+}

@@ -77,9 +77,13 @@ type Strategy interface {
 	Choose(d *Decision) int
 }
 
-// seeded is implemented by strategies that derive from a seed, so failures
-// can print it.
-type seeded interface{ Seed() uint64 }
+// Seeded is implemented by strategies that derive from a seed: a failure
+// then carries the seed ([Failure.Seed], [Result.Seed]), so that it can be
+// replayed from it. Random and PCT implement it; so may a user's strategy.
+type Seeded interface {
+	// Seed returns the seed the strategy was made from.
+	Seed() uint64
+}
 
 // finisher is implemented by strategies that can tell, at the end of a run,
 // that the run did not match them (a replayed schedule not fully consumed).

@@ -56,7 +56,8 @@
 // [Explore] and [Check]) runs every schedule within a preemption bound;
 // [Replay] follows a recorded schedule; package simrapid's Strategy
 // draws the decisions from rapid. Strategy is an interface: a user can add
-// one.
+// one, run it with [WithStrategy], and explore it over many seeds with
+// [StrategyFunc].
 // [Explore] and [Check] take a [StrategySpec] ("random", "pct:3", "dfs:2",
 // or the default "portfolio", which picks the strategy from the seed), so
 // that a seed alone replays a run.

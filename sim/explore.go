@@ -26,8 +26,22 @@ import (
 // PCT needs the number k of task decisions of a run; [Explore] measures it
 // as the most task decisions in four runs of Random(0..3) first, so that a seed alone still replays.
 type StrategySpec struct {
-	kind  string // random, pct, portfolio, dfs
+	kind  string // random, pct, portfolio, dfs, custom
 	param int    // pct depth or dfs preemptions
+	// For a custom spec (StrategyFunc): its name and constructor.
+	name string
+	fn   func(seed uint64, k int) Strategy
+}
+
+// StrategyFunc returns a spec that makes each seed's strategy with f, so
+// that [Explore] and [Check] can run a user's own [Strategy] over many
+// seeds. k is the measured number of task decisions of a run (as PCT
+// needs it; ignore it if the strategy does not). name is what the spec's
+// String, and so Check's report, shows. A strategy that implements
+// [Seeded] has its seed printed with a failure, so return one that does
+// if seed replays it.
+func StrategyFunc(name string, f func(seed uint64, k int) Strategy) StrategySpec {
+	return StrategySpec{kind: "custom", name: name, fn: f}
 }
 
 // ErrBadStrategy occurs when a strategy spec cannot be parsed.
@@ -67,6 +81,8 @@ func (sp StrategySpec) String() string {
 		return fmt.Sprintf("%s:%d", sp.kind, sp.param)
 	case "":
 		return "portfolio"
+	case "custom":
+		return sp.name
 	}
 	return sp.kind
 }
@@ -74,7 +90,7 @@ func (sp StrategySpec) String() string {
 func (sp StrategySpec) isDFS() bool { return sp.kind == "dfs" }
 
 func (sp StrategySpec) needsK() bool {
-	return sp.kind == "pct" || sp.kind == "portfolio" || sp.kind == ""
+	return sp.kind == "pct" || sp.kind == "portfolio" || sp.kind == "" || sp.kind == "custom"
 }
 
 // pctRuns returns the depth d of the PCT runs among the n seeds from first
@@ -101,6 +117,8 @@ func (sp StrategySpec) strategy(seed uint64, k int) Strategy {
 		return Random(seed)
 	case "pct":
 		return PCTWithSteps(seed, sp.param, k)
+	case "custom":
+		return sp.fn(seed, k)
 	}
 	switch seed % 3 {
 	case 1:

@@ -24,11 +24,12 @@ var (
 	// ErrLeak occurs when the root task has returned and the tasks left can
 	// never end: all are blocked and no timer is pending.
 	ErrLeak = errors.New("sim: leaked tasks")
-	// ErrDivergence occurs when a replayed schedule does not fit the run:
-	// a choice out of range, a schedule too short or too long. The code
-	// under test changed, or escapes the scheduler (a bare go statement, a
-	// real sync.Mutex, wall-clock time).
-	ErrDivergence = errors.New("sim: replay diverged")
+	// ErrDivergence occurs when the run and its strategy disagree: a
+	// replayed schedule does not fit the run (a choice out of range, a
+	// schedule too short or too long: the code under test changed, or
+	// escapes the scheduler, e.g. by reading the wall clock), or a
+	// strategy answered out of range or panicked.
+	ErrDivergence = errors.New("sim: run diverged from its strategy")
 )
 
 // Failure is the error of a failed run. It carries everything needed to
@@ -93,7 +94,7 @@ func (s *Sim) fail(kind error, t *Task, value any, stack, msg string) {
 		Stack:       stack,
 		Message:     msg,
 	}
-	if sd, ok := s.strategy.(seeded); ok {
+	if sd, ok := s.strategy.(Seeded); ok {
 		f.Seed = sd.Seed()
 	}
 	if t != nil {

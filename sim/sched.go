@@ -501,7 +501,7 @@ func (s *Sim) result() *Result {
 		Elapsed:       s.now,
 		Trace:         s.trace,
 	}
-	if sd, ok := s.strategy.(seeded); ok {
+	if sd, ok := s.strategy.(Seeded); ok {
 		r.Seed = sd.Seed()
 	}
 	if s.failure == nil {

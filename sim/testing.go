@@ -351,7 +351,9 @@ func failMessage(t TB, err error, c exploreConfig, bySeed bool) string {
 	b.WriteString("reproduce:\n")
 	if bySeed && !c.spec.isDFS() {
 		fmt.Fprintf(&b, "  %s -sim.seed=%d", cmd, f.Seed)
-		if c.spec.String() != "portfolio" {
+		// A custom spec cannot be named on the command line; the test
+		// passes it, and -sim.seed alone keeps it.
+		if c.spec.kind != "custom" && c.spec.String() != "portfolio" {
 			fmt.Fprintf(&b, " -sim.strategy=%s", c.spec)
 		}
 		b.WriteString("\n")
