@@ -9,6 +9,7 @@ import (
 
 	"github.com/tracebed/tracebed/mocktracer"
 	"github.com/tracebed/tracebed/opentracing"
+	"github.com/tracebed/tracebed/opentracing/log"
 )
 
 // printTrace prints each finished span of tracer with its parent's name.
@@ -82,6 +83,29 @@ func ExampleSpan_SetBaggageItem() {
 	// Output:
 	// early: ""
 	// late: "gold"
+}
+
+// A timestamped LogKV, Python's log_kv(key_values, timestamp): LogFieldsAt
+// with the fields of log.InterleavedKVToFields, whose error is handled
+// first. The logging methods return nothing, so they are not chained.
+func ExampleSpan_LogFieldsAt() {
+	tracer := mocktracer.New()
+	span := tracer.StartSpan("retry")
+	ts := time.Date(2026, time.March, 1, 12, 0, 0, 0, time.UTC)
+	for _, kv := range [][]any{{"event", "retry", "attempt", 2}, {"event"}} {
+		fields, err := log.InterleavedKVToFields(kv...)
+		if err != nil {
+			fields = []log.Field{log.Error(err)} // as LogKV records it
+		}
+		span.LogFieldsAt(ts, fields...)
+	}
+	span.Finish()
+	for _, rec := range tracer.FinishedSpans()[0].Logs() {
+		fmt.Println(rec.Timestamp.Format(time.RFC3339), rec.Fields)
+	}
+	// Output:
+	// 2026-03-01T12:00:00Z [{event string retry} {attempt int 2}]
+	// 2026-03-01T12:00:00Z [{error string log: odd number of key/value arguments: 1 arguments}]
 }
 
 // Inject writes a SpanContext into a carrier; the other process Extracts

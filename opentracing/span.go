@@ -22,6 +22,19 @@ type SpanContext interface {
 //
 //	span.SetOperationName("query").SetTag("db.type", "sql")
 //
+// The logging methods (LogFields, LogKV, LogFieldsAt) return nothing, as
+// in opentracing-go: unlike Python's log_kv, which returns the span for
+// chaining, they cannot be chained. Python's timestamped
+// log_kv(key_values, timestamp) is LogFieldsAt with the fields of
+// log.InterleavedKVToFields, which returns an error for a malformed list
+// as well as the fields, so its result cannot be passed on directly:
+//
+//	fields, err := log.InterleavedKVToFields("event", "retry", "attempt", 2)
+//	if err != nil {
+//		fields = []log.Field{log.Error(err)} // as LogKV records it
+//	}
+//	span.LogFieldsAt(ts, fields...)
+//
 // After Finish, a Span must not be used, except for Context: what happens
 // to calls made after Finish is up to the tracer (the MockTracer records
 // them as misuse).
@@ -44,16 +57,20 @@ type Span interface {
 	// tracers may drop or stringify other types.
 	SetTag(key string, value any) Span
 
-	// LogFields records typed fields at the current time.
+	// LogFields records typed fields at the current time. It does not
+	// return the span.
 	LogFields(fields ...log.Field)
 
 	// LogKV records alternating key/value pairs at the current time: keys
 	// are strings, values any type that log.InterleavedKVToFields accepts.
-	// A malformed list is recorded as an error field, never a panic.
+	// A malformed list is recorded as an error field, never a panic. It
+	// does not return the span (Python's log_kv does).
 	LogKV(alternatingKeyValues ...any)
 
-	// LogFieldsAt records typed fields with an explicit timestamp: the Go
-	// form of Python's log_kv(key_values, timestamp).
+	// LogFieldsAt records typed fields with an explicit timestamp: with
+	// the fields of log.InterleavedKVToFields, the Go form of Python's
+	// log_kv(key_values, timestamp) (see the Span doc for the error). It
+	// does not return the span.
 	LogFieldsAt(timestamp time.Time, fields ...log.Field)
 
 	// SetBaggageItem sets a baggage item. Baggage propagates to children
