@@ -46,15 +46,16 @@ func blockOnRealMutex(mu *sync.Mutex) {
 	defer mu.Unlock()
 }
 
-// A task that works for a long time between scheduling points on its own
+// A lone task passing scheduling points for longer than the stall timeout
 // (every step picks the same task, so no task is resumed) is progress, not
-// a stall.
+// a stall. The timeout is generous, so that a loaded machine descheduling
+// the task for a while cannot trip it.
 func TestWatchdog_StepsWithoutSwitchesAreProgress(t *testing.T) {
 	_, err := sim.Run(func(s *sim.Sim) {
-		deadline := time.Now().Add(300 * time.Millisecond)
+		deadline := time.Now().Add(1200 * time.Millisecond)
 		for time.Now().Before(deadline) {
 			s.Yield()
 		}
-	}, sim.WithStallTimeout(50*time.Millisecond), sim.WithMaxSteps(1<<40))
+	}, sim.WithStallTimeout(500*time.Millisecond), sim.WithMaxSteps(1<<40))
 	require.NoError(t, err)
 }
