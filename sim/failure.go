@@ -128,7 +128,11 @@ func (s *Sim) report(f *Failure) string {
 	b.WriteString("tasks:\n")
 	stacks := goroutineStacks()
 	for _, t := range s.tasks {
-		fmt.Fprintf(&b, "  %s: %s\n", t, t.stateString())
+		state := t.stateString()
+		if t.id == f.Task && errors.Is(f.Err, ErrPanic) {
+			state = "panicked" // it ended, by failing: the report is about it
+		}
+		fmt.Fprintf(&b, "  %s: %s\n", t, state)
 		if t.state == stateBlocked {
 			if st, ok := stacks[t.goid]; ok && t.goid != 0 {
 				b.WriteString(indent(st, "      "))

@@ -58,4 +58,6 @@ func TestFailure_ReportIsByteIdentical(t *testing.T) {
 	}
 	// A frame without arguments keeps its "()".
 	assert.Contains(t, first, "sim_test.panicAndBlock.func2()\n")
+	// The task that failed is named as such in the task list, not "ended".
+	assert.Regexp(t, `(?m)^  task \d+ "[^"]+": panicked$`, first)
 }
