@@ -17,6 +17,12 @@ type simEnv struct {
 	tr   *mocktracer.MockTracer
 	all  *sim.WaitGroup // every task spawned through Go
 	left *leftScopes
+
+	// ctx is the stack context (opened by StackContext) the current task
+	// runs in, or nil: inherited, as the manager's context is, by the
+	// tasks spawned in it.
+	ctx     *sim.Local[*openContext]
+	nextCtx int // numbers the contexts StackContext opens
 }
 
 var _ Env = (*simEnv)(nil)
@@ -33,6 +39,7 @@ func newSimEnv(s *sim.Sim, p Platform, topts []mocktracer.Option) *simEnv {
 		tr:   mocktracer.New(opts...),
 		all:  sim.NewWaitGroup(s),
 		left: &leftScopes{},
+		ctx:  sim.NewLocal[*openContext](true),
 	}
 }
 
@@ -51,20 +58,39 @@ func (e *simEnv) String() string                  { return fmt.Sprintf("sim env 
 
 func (e *simEnv) Go(name string, f func()) {
 	e.all.Add(1)
+	c := e.ctx.Get(e.s) // the spawner's context: the task shares it
+	c.enter()
 	e.s.Go(name, func() {
 		defer e.all.Done()
 		guarded(e.p, e.tr, e.left, name, f)
+		c.leave(e.tr, e.left)
 	})
 }
 
 // StackContext opens a fresh context on a manager that is a ContextRunner
-// (see there); on any other it just calls f.
+// (see there); on any other it just calls f. The context ends when f has
+// returned and every task spawned in it has ended; then nothing may be
+// active in it (see openContext).
 func (e *simEnv) StackContext(f func()) {
-	if r, ok := e.tr.ScopeManager().(ContextRunner); ok {
-		r.Run(f)
+	r, ok := e.tr.ScopeManager().(ContextRunner)
+	if !ok {
+		f()
 		return
 	}
-	f()
+	e.nextCtx++
+	c := &openContext{id: e.nextCtx, opener: e.s.Current().Name()}
+	r.Run(func() {
+		prev, had := e.ctx.Lookup(e.s)
+		e.ctx.Set(e.s, c)
+		c.enter()
+		f()
+		if had {
+			e.ctx.Set(e.s, prev)
+		} else {
+			e.ctx.Delete(e.s)
+		}
+		c.leave(e.tr, e.left) // still in the manager's context
+	})
 }
 
 type simFuture struct{ f *sim.Future[any] }
