@@ -23,7 +23,8 @@ var update = flag.Bool("update", false, "rewrite the replay blocks of the scenar
 // its output.
 var replayBlock = regexp.MustCompile("(?s)<!-- replay: (-scenario \\S+ -platform \\S+ -strategy \\S+ -seed \\d+) -->\n```text\n(.*?)```\n")
 
-// TestREADMEs keeps the timelines the READMEs teach with true: each block
+// TestREADMEs keeps the timelines the READMEs teach with true: each
+// scenario package's README has at least one replay block, and each block
 // must be exactly what `tracebed replay` prints for the marker's run.
 func TestREADMEs(t *testing.T) {
 	seen := map[string]bool{}
@@ -39,6 +40,7 @@ func TestREADMEs(t *testing.T) {
 			require.NoError(t, err, "every scenario has a README")
 			text := string(raw)
 			matches := replayBlock.FindAllStringSubmatchIndex(text, -1)
+			require.NotEmpty(t, matches, "%s has no replay block: a README teaches its pattern with the timeline of one run (<!-- replay: -scenario ... --> above a ```text block)", path)
 			var b strings.Builder
 			last := 0
 			for _, m := range matches {

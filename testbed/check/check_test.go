@@ -146,3 +146,30 @@ func TestDescribe(t *testing.T) {
 		assert.Equal(t, tt.want, check.Describe(tt.span))
 	}
 }
+
+// TestOneByMoreThanOne: the one-by lookups fail when more than one distinct
+// span matches, as when a scenario makes two "send" spans where it should
+// make one, and say how many matched.
+func TestOneByMoreThanOne(t *testing.T) {
+	tr := mocktracer.New()
+	for range 2 {
+		tr.StartSpan("send", opentracing.Tag{Key: "k", Value: "v"}).Finish()
+	}
+	tr.StartSpan("other", opentracing.Tag{Key: "k", Value: "w"}).Finish()
+	spans := tr.FinishedSpans()
+
+	got, err := check.OneByTag(spans, "k", "v")
+	assert.Nil(t, got)
+	assert.True(t, errors.Is(err, check.ErrCheck), "OneByTag with two matches: %v", err)
+	assert.ErrorContains(t, err, "2 spans with tag k=v")
+
+	got, err = check.OneByName(spans, "send")
+	assert.Nil(t, got)
+	assert.True(t, errors.Is(err, check.ErrCheck), "OneByName with two matches: %v", err)
+	assert.ErrorContains(t, err, `2 spans named "send"`)
+
+	// One match is still found.
+	got, err = check.OneByTag(spans, "k", "w")
+	require.NoError(t, err)
+	assert.Equal(t, "other", got.OperationName())
+}
