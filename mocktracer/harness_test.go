@@ -11,7 +11,10 @@ import (
 // probe answers the harness's questions from MockSpan ids.
 type probe struct{}
 
-var _ harness.Probe = probe{}
+var (
+	_ harness.Probe          = probe{}
+	_ harness.ReferenceProbe = probe{}
+)
 
 func asMock(sp opentracing.Span) (*mocktracer.MockSpan, bool) {
 	ms, ok := sp.(*mocktracer.MockSpan)
@@ -47,6 +50,20 @@ func (probe) FinishCount(span opentracing.Span) int {
 		return ms.FinishCount()
 	}
 	return 0
+}
+
+// ReferenceTypes reports the types of MockSpan.References, which keeps
+// every reference the span was started with, the implicit one included.
+func (probe) ReferenceTypes(span opentracing.Span) []opentracing.SpanReferenceType {
+	ms, ok := asMock(span)
+	if !ok {
+		return nil
+	}
+	var types []opentracing.SpanReferenceType
+	for _, r := range ms.References() {
+		types = append(types, r.Type)
+	}
+	return types
 }
 
 func TestMockTracer_APIChecks(t *testing.T) {

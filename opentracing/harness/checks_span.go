@@ -2,6 +2,7 @@ package harness
 
 import (
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/tracebed/tracebed/opentracing"
@@ -101,6 +102,11 @@ func checkStartSpanReferences(e *env) {
 	if p == nil {
 		return
 	}
+	e.wantRefTypes("StartSpan with no reference", parent)
+	e.wantRefTypes("StartSpan(IgnoreActiveSpan())", other)
+	e.wantRefTypes("StartSpan(ChildOf(parent))", child, opentracing.ChildOfRef)
+	e.wantRefTypes("StartSpan(FollowsFrom(parent))", follower, opentracing.FollowsFromRef)
+	e.wantRefTypes("StartSpan(ChildOf(parent), FollowsFrom(other))", both, opentracing.ChildOfRef, opentracing.FollowsFromRef)
 	if !p.IsParent(nil, parent) {
 		e.errorf("StartSpan with no reference and nothing active: probe says it is not a root span")
 	}
@@ -120,6 +126,28 @@ func checkStartSpanReferences(e *env) {
 	}
 }
 
+// wantRefTypes fails the check unless the ReferenceProbe, when there is
+// one, reports the reference types want for span, or (as a tracer that
+// keeps only the parent may) a leading part of them that is not empty.
+// With no want, span must have no references at all. what says how span
+// was started.
+func (e *env) wantRefTypes(what string, span opentracing.Span, want ...opentracing.SpanReferenceType) {
+	e.t.Helper()
+	rp := e.referenceProbe()
+	if rp == nil {
+		return
+	}
+	got := rp.ReferenceTypes(span)
+	if len(got) <= len(want) && slices.Equal(got, want[:len(got)]) && (len(got) > 0) == (len(want) > 0) {
+		return
+	}
+	if len(want) > 1 {
+		e.errorf("%s: probe ReferenceTypes = %v, want %v (or a leading part of it)", what, got, want)
+	} else {
+		e.errorf("%s: probe ReferenceTypes = %v, want %v", what, got, want)
+	}
+}
+
 func checkNilReferenceIgnored(e *env) {
 	tests := []struct {
 		name string
@@ -134,6 +162,7 @@ func checkNilReferenceIgnored(e *env) {
 		if p := e.probe(); p != nil && !p.IsParent(nil, sp) {
 			e.errorf("StartSpan(%s) with nothing active: not a root span, want the nil reference ignored", tt.name)
 		}
+		e.wantRefTypes("StartSpan("+tt.name+") with nothing active", sp)
 		sp.Finish()
 		if !e.has(capScopes | capProbe) {
 			continue
@@ -143,6 +172,7 @@ func checkNilReferenceIgnored(e *env) {
 		if !e.probe().IsParent(active.Span(), child) {
 			e.errorf("StartSpan(%s) under an active span: want the active span as parent (the nil reference is ignored, so the implicit parent applies)", tt.name)
 		}
+		e.wantRefTypes("StartSpan("+tt.name+") under an active span (the implicit reference only)", child, opentracing.ChildOfRef)
 		child.Finish()
 		active.Close()
 	}
@@ -157,6 +187,7 @@ func checkStartChildSpan(e *env) {
 	if p := e.probe(); p != nil && !p.IsParent(parent, child) {
 		e.errorf("StartChildSpan(parent, ...): probe says parent is not its parent")
 	}
+	e.wantRefTypes("StartChildSpan(parent, ...)", child, opentracing.ChildOfRef)
 	child.Finish()
 	parent.Finish()
 }

@@ -43,6 +43,14 @@ is a span's parent. A tracer that can answer supplies a [Probe] with
 implicit parent, IgnoreActiveSpan, FinishOnClose and that Inject/Extract
 keep the identity of the span context.
 
+IsParent and SameTrace cannot tell FollowsFrom from ChildOf: both kinds
+share the trace, and a tracer that keeps one parent takes it from either.
+A Probe that also implements [ReferenceProbe] reports the types of a
+span's references; the reference checks (StartSpanReferences,
+NilReferenceIgnored, StartChildSpan) then also check that ChildOf is
+recorded as child_of, FollowsFrom as follows_from, the implicit reference
+to the active span as child_of, and that a nil reference adds none.
+
 # Checks
 
 The checks, in the order they run, by group:
@@ -134,6 +142,20 @@ type Probe interface {
 	// FinishCount reports how many times Finish (or FinishWithOptions)
 	// was called on span.
 	FinishCount(span opentracing.Span) int
+}
+
+// ReferenceProbe is an optional capability of a Probe: a Probe that also
+// implements it tells the harness the types of the references a span was
+// started with, so that the reference checks can tell FollowsFrom from
+// ChildOf. Without it those parts of the checks are left out.
+type ReferenceProbe interface {
+	// ReferenceTypes returns the types of the references span was started
+	// with, in the order they were given, the implicit ChildOf reference
+	// to the active span included and nil references left out: empty for
+	// a root span. A tracer that keeps only the first reference (its
+	// parent, the one IsParent asks about) may return that one alone; the
+	// harness accepts any leading part of the list that is not empty.
+	ReferenceTypes(span opentracing.Span) []opentracing.SpanReferenceType
 }
 
 // capability is a set of behaviours a check needs.
@@ -231,8 +253,9 @@ func CheckEverything() Option {
 	return optionFunc(func(c *config) { c.caps |= capBaggage | capInject | capExtract | capScopes })
 }
 
-// UseProbe supplies a Probe for the deeper checks. UseProbe(nil) removes
-// it.
+// UseProbe supplies a Probe for the deeper checks; if p also implements
+// ReferenceProbe, the types of references are checked too. UseProbe(nil)
+// removes it.
 func UseProbe(p Probe) Option {
 	return optionFunc(func(c *config) {
 		c.probe = p
@@ -343,6 +366,13 @@ func (e *env) has(c capability) bool { return e.cfg.caps&c == c }
 
 // probe returns the probe, or nil when there is none.
 func (e *env) probe() Probe { return e.cfg.probe }
+
+// referenceProbe returns the probe as a ReferenceProbe, or nil when there
+// is no probe or it does not implement ReferenceProbe.
+func (e *env) referenceProbe() ReferenceProbe {
+	rp, _ := e.cfg.probe.(ReferenceProbe)
+	return rp
+}
 
 func (e *env) errorf(format string, args ...any) {
 	e.t.Helper()

@@ -221,6 +221,13 @@ func TestAPIChecks_BrokenTracers(t *testing.T) {
 			wantFailed: []string{"StartSpanReferences", "ExplicitParentOverridesActive", "BaggageToFutureChildren"},
 		},
 		{
+			// IsParent and SameTrace hold for such a span: only the
+			// ReferenceProbe tells it apart.
+			name:       "records FollowsFrom as ChildOf",
+			give:       breakage{followsFromAsChildOf: true},
+			wantFailed: []string{"StartSpanReferences"},
+		},
+		{
 			// A span started (not activated) by the other checks stays
 			// active until it finishes: it is still active after the
 			// check's own scope closes, or becomes the parent of a span the
@@ -267,6 +274,67 @@ func TestAPIChecks_DeeperChecksNeedAProbe(t *testing.T) {
 	assert.ElementsMatch(t, []string{
 		"StartActiveSpanFinishOnClose", "ActiveSpanImplicitParent", "IgnoreActiveSpan", "ExplicitParentOverridesActive",
 	}, out.skipped)
+}
+
+// plainProbe hides the ReferenceProbe methods of the probe it wraps.
+type plainProbe struct{ harness.Probe }
+
+// TestAPIChecks_ReferenceTypesNeedAReferenceProbe shows that the
+// reference types are checked only when the probe is a ReferenceProbe: a
+// tracer that records FollowsFrom as ChildOf passes with a plain Probe,
+// and fails StartSpanReferences, with messages naming the types, with a
+// ReferenceProbe.
+func TestAPIChecks_ReferenceTypesNeedAReferenceProbe(t *testing.T) {
+	broken := newRefTracer(breakage{followsFromAsChildOf: true})
+	out := run(broken, harness.CheckEverything(), harness.UseProbe(plainProbe{refProbe{}}))
+	assert.Empty(t, out.failed, "messages: %v", out.msgs)
+	assert.Empty(t, out.skipped)
+
+	out = run(broken, everything...)
+	assert.Equal(t, []string{"StartSpanReferences"}, out.failed)
+	assert.Equal(t, []string{
+		"StartSpan(FollowsFrom(parent)): probe ReferenceTypes = [child_of], want [follows_from]",
+		"StartSpan(ChildOf(parent), FollowsFrom(other)): probe ReferenceTypes = [child_of child_of], want [child_of follows_from] (or a leading part of it)",
+	}, out.msgs["StartSpanReferences"])
+}
+
+// TestAPIChecks_ReferenceTypesMayBeALeadingPart shows what a ReferenceProbe
+// may and may not report: a tracer that keeps only the first reference
+// passes, one that reports none for a span with a reference, or one for a
+// root span, fails.
+func TestAPIChecks_ReferenceTypesMayBeALeadingPart(t *testing.T) {
+	tests := []struct {
+		name       string
+		give       func([]opentracing.SpanReferenceType) []opentracing.SpanReferenceType
+		wantFailed []string
+	}{
+		{"keeps the first only", func(r []opentracing.SpanReferenceType) []opentracing.SpanReferenceType { return r[:min(len(r), 1)] }, nil},
+		{"reports none", func([]opentracing.SpanReferenceType) []opentracing.SpanReferenceType { return nil },
+			[]string{"StartSpanReferences", "NilReferenceIgnored", "StartChildSpan"}},
+		{"reports a root as ChildOf", func(r []opentracing.SpanReferenceType) []opentracing.SpanReferenceType {
+			if len(r) == 0 {
+				return []opentracing.SpanReferenceType{opentracing.ChildOfRef}
+			}
+			return r
+		}, []string{"StartSpanReferences", "NilReferenceIgnored"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := run(newRefTracer(breakage{}), harness.CheckEverything(), harness.UseProbe(editedProbe{refProbe{}, tt.give}))
+			assert.ElementsMatch(t, tt.wantFailed, out.failed, "messages: %v", out.msgs)
+		})
+	}
+}
+
+// editedProbe is refProbe with its ReferenceTypes answers passed through
+// edit.
+type editedProbe struct {
+	refProbe
+	edit func([]opentracing.SpanReferenceType) []opentracing.SpanReferenceType
+}
+
+func (p editedProbe) ReferenceTypes(s opentracing.Span) []opentracing.SpanReferenceType {
+	return p.edit(p.refProbe.ReferenceTypes(s))
 }
 
 func TestAPIChecks_NamesAreUniqueAndNeedsAreNamed(t *testing.T) {

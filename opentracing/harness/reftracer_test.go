@@ -33,22 +33,23 @@ type refTracer struct {
 
 // breakage lists the bugs refTracer can be told to have.
 type breakage struct {
-	dropBaggage         bool // SetBaggageItem does nothing
-	mutableContext      bool // SetBaggageItem writes into the existing SpanContext
-	ignoreActive        bool // StartSpan never takes the active span as parent
-	noFinishOnClose     bool // Close never finishes the span
-	closeClearsAll      bool // Close empties the whole stack instead of restoring the previous scope
-	notFoundOnCorrupt   bool // a corrupted id is reported as ErrSpanContextNotFound (opentracing-go's mock)
-	halfMadeContext     bool // Extract returns what it parsed so far along with the error
-	panicOnOddLogKV     bool // LogKV panics on an odd list
-	caseSensitiveHTTP   bool // HTTPHeaders keys are compared case-sensitively on Extract
-	rawHeaderValues     bool // baggage values are written to headers unescaped
-	usesNilCarrier      bool // Inject and Extract call the methods of a typed-nil carrier
-	ignoreIgnoreActive  bool // StartSpan takes the active span as parent despite IgnoreActiveSpan
-	activeBeatsExplicit bool // StartSpan takes the active span as parent over an explicit reference
-	wrongCarrierAbsent  bool // Extract reports a carrier of the wrong type as ErrSpanContextNotFound
-	followsFromIsRoot   bool // StartSpan turns a FollowsFrom reference into a root span of a new trace
-	startActivates      bool // StartSpan activates the span (until it finishes), as StartActiveSpan does
+	dropBaggage          bool // SetBaggageItem does nothing
+	mutableContext       bool // SetBaggageItem writes into the existing SpanContext
+	ignoreActive         bool // StartSpan never takes the active span as parent
+	noFinishOnClose      bool // Close never finishes the span
+	closeClearsAll       bool // Close empties the whole stack instead of restoring the previous scope
+	notFoundOnCorrupt    bool // a corrupted id is reported as ErrSpanContextNotFound (opentracing-go's mock)
+	halfMadeContext      bool // Extract returns what it parsed so far along with the error
+	panicOnOddLogKV      bool // LogKV panics on an odd list
+	caseSensitiveHTTP    bool // HTTPHeaders keys are compared case-sensitively on Extract
+	rawHeaderValues      bool // baggage values are written to headers unescaped
+	usesNilCarrier       bool // Inject and Extract call the methods of a typed-nil carrier
+	ignoreIgnoreActive   bool // StartSpan takes the active span as parent despite IgnoreActiveSpan
+	activeBeatsExplicit  bool // StartSpan takes the active span as parent over an explicit reference
+	wrongCarrierAbsent   bool // Extract reports a carrier of the wrong type as ErrSpanContextNotFound
+	followsFromIsRoot    bool // StartSpan turns a FollowsFrom reference into a root span of a new trace
+	startActivates       bool // StartSpan activates the span (until it finishes), as StartActiveSpan does
+	followsFromAsChildOf bool // StartSpan records a FollowsFrom reference as ChildOf
 }
 
 func newRefTracer(b breakage) func() (opentracing.Tracer, func()) {
@@ -77,7 +78,8 @@ func (c *refContext) ForeachBaggageItem(handler func(k, v string) bool) {
 type refSpan struct {
 	tracer    *refTracer
 	parentID  uint64
-	autoScope *refScope // with startActivates, the scope StartSpan opened
+	refTypes  []opentracing.SpanReferenceType // never changed after start
+	autoScope *refScope                       // with startActivates, the scope StartSpan opened
 
 	mu       sync.Mutex // guards ctx and finishes
 	ctx      *refContext
@@ -115,6 +117,12 @@ func (t *refTracer) startSpan(opts []opentracing.StartSpanOption) *refSpan {
 		o.References = nil
 	}
 	sp := &refSpan{tracer: t, ctx: &refContext{spanID: t.id()}}
+	for _, r := range o.References {
+		if t.broken.followsFromAsChildOf && r.Type == opentracing.FollowsFromRef {
+			r.Type = opentracing.ChildOfRef
+		}
+		sp.refTypes = append(sp.refTypes, r.Type)
+	}
 	if len(o.References) > 0 {
 		parent := o.References[0].ReferencedContext.(*refContext)
 		sp.parentID = parent.spanID
@@ -445,7 +453,10 @@ func extractBinary(r io.Reader) (*refContext, error) {
 // real tracer's would.
 type refProbe struct{}
 
-var _ harness.Probe = refProbe{}
+var (
+	_ harness.Probe          = refProbe{}
+	_ harness.ReferenceProbe = refProbe{}
+)
 
 func (refProbe) SameTrace(a, b opentracing.Span) bool {
 	return a.(*refSpan).context().traceID == b.(*refSpan).context().traceID
@@ -469,4 +480,8 @@ func (refProbe) FinishCount(s opentracing.Span) int {
 	sp.mu.Lock()
 	defer sp.mu.Unlock()
 	return sp.finishes
+}
+
+func (refProbe) ReferenceTypes(s opentracing.Span) []opentracing.SpanReferenceType {
+	return slices.Clone(s.(*refSpan).refTypes)
 }
