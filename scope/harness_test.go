@@ -47,6 +47,10 @@ func TestInheriting_Harness(t *testing.T) {
 	}, scopetest.Propagation(scopetest.Copy), scopetest.Platform(scopetest.SimTasks))
 }
 
+// StackContext opens fresh contexts, so the state machine spawns tasks in
+// them too and checks that the contexts are isolated.
+var _ scopetest.ContextRunner = (*scope.StackContext)(nil)
+
 func TestStackContext_Harness(t *testing.T) {
 	scopetest.Run(t, func(env scopetest.Env) opentracing.ScopeManager {
 		return scope.NewStackContext(env.Sim())

@@ -14,6 +14,7 @@ import (
 
 	"github.com/tracebed/tracebed/opentracing"
 	"github.com/tracebed/tracebed/scope/scopetest"
+	"github.com/tracebed/tracebed/sim"
 )
 
 // bug is a way to break a goroutine-local manager.
@@ -240,5 +241,152 @@ func TestRun_BrokenManagersFailExamples(t *testing.T) {
 
 func TestRun_CorrectManagerPasses(t *testing.T) {
 	ft := run(t, func() opentracing.ScopeManager { return newBroken(noBug) }, scopetest.Checks(200))
+	assert.False(t, ft.Failed(), "errors: %v", ft.errors)
+}
+
+// ctxBug is a way to break a Tornado-style (Shared) manager that opens
+// fresh contexts.
+type ctxBug int
+
+const (
+	noCtxBug      ctxBug = iota
+	runLeaks             // Run runs f in the current context: contexts leak into each other
+	closeAnyWhere        // Close from a task of another context acts as the owner's would
+)
+
+// brokenStackContext is scope.StackContext, written again with one
+// deliberate bug (or none, to show the harness passes it). Its tasks are
+// the tasks of a sim.Run.
+type brokenStackContext struct {
+	bug  ctxBug
+	s    *sim.Sim
+	ctx  *sim.Local[*brokenCtx] // inheritable: children share the pointer
+	root brokenCtx
+}
+
+type brokenCtx struct{ top *brokenCtxScope }
+
+type brokenCtxScope struct {
+	m             *brokenStackContext
+	span          opentracing.Span
+	finishOnClose bool
+	ctx           *brokenCtx
+	prev          *brokenCtxScope
+	closed        bool
+}
+
+var _ scopetest.ContextRunner = (*brokenStackContext)(nil)
+
+func newBrokenStackContext(b ctxBug, s *sim.Sim) *brokenStackContext {
+	return &brokenStackContext{bug: b, s: s, ctx: sim.NewLocal[*brokenCtx](true)}
+}
+
+func (m *brokenStackContext) Run(f func()) {
+	if m.bug == runLeaks {
+		f()
+		return
+	}
+	prev, had := m.ctx.Lookup(m.s)
+	m.ctx.Set(m.s, &brokenCtx{})
+	defer func() {
+		if had {
+			m.ctx.Set(m.s, prev)
+		} else {
+			m.ctx.Delete(m.s)
+		}
+	}()
+	f()
+}
+
+func (m *brokenStackContext) current() *brokenCtx {
+	if c := m.ctx.Get(m.s); c != nil {
+		return c
+	}
+	return &m.root
+}
+
+func (m *brokenStackContext) Activate(span opentracing.Span, finishOnClose bool) opentracing.Scope {
+	c := m.current()
+	sc := &brokenCtxScope{m: m, span: span, finishOnClose: finishOnClose, ctx: c, prev: c.top}
+	c.top = sc
+	return sc
+}
+
+func (m *brokenStackContext) Active() opentracing.Scope {
+	if sc := m.current().top; sc != nil {
+		return sc
+	}
+	return nil
+}
+
+func (s *brokenCtxScope) Span() opentracing.Span            { return s.span }
+func (s *brokenCtxScope) Manager() opentracing.ScopeManager { return s.m }
+
+func (s *brokenCtxScope) Close() {
+	var misuse opentracing.MisuseKind
+	switch {
+	case s.closed:
+		misuse = opentracing.MisuseCloseTwice
+	case s.m.current() != s.ctx && s.m.bug != closeAnyWhere:
+		misuse = opentracing.MisuseCloseFromOtherTask
+	case s.ctx.top != s:
+		misuse = opentracing.MisuseCloseOutOfOrder
+	}
+	if misuse != 0 {
+		opentracing.ReportMisuse(s.span, opentracing.Misuse{Kind: misuse})
+		return
+	}
+	s.closed = true
+	s.ctx.top = s.prev
+	if s.finishOnClose {
+		s.span.Finish()
+	}
+}
+
+// TestRun_BrokenStackContexts: the state machine alone, through its fresh
+// contexts, catches a Shared manager whose contexts are not isolated. The
+// scope_check examples open no fresh context, so they pass these managers.
+func TestRun_BrokenStackContexts(t *testing.T) {
+	tests := []struct {
+		name      string
+		give      ctxBug
+		giveTasks int // MaxTasks
+		wantError string
+	}{
+		{name: "Run opens no fresh context", give: runLeaks, giveTasks: 4, wantError: `Active\(\) = scope of span`},
+		// The scope closed from another context vanishes from its own (or,
+		// not on top there, is reported out of order). Two tasks keep the
+		// shrinking quick: rapid stops shrinking after 30 s.
+		{
+			name: "close from another context", give: closeAnyWhere, giveTasks: 2,
+			wantError: `Active\(\) = nil, want scope|misuse reported .*, want .*close_from_other_task`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			newManager := func(e scopetest.Env) opentracing.ScopeManager { return newBrokenStackContext(tt.give, e.Sim()) }
+			opts := []scopetest.Option{
+				scopetest.Propagation(scopetest.Shared), scopetest.Platform(scopetest.SimTasks), scopetest.MaxTasks(tt.giveTasks),
+			}
+
+			ft := runEnv(t, newManager, append(opts, scopetest.SkipExamples(), scopetest.Checks(100))...)
+			require.True(t, ft.Failed(), "the harness passed a manager with bug %q", tt.name)
+			assert.Regexp(t, tt.wantError, strings.Join(ft.errors, "\n"))
+			steps := ft.steps()
+			assert.NotEmpty(t, steps, "no shrunk sequence printed; errors: %v", ft.errors)
+			assert.LessOrEqual(t, len(steps), maxShrunkSteps, "shrunk sequence too long:\n%s", strings.Join(steps, "\n"))
+			assert.Contains(t, strings.Join(steps, "\n"), "in fresh context", "the shrunk sequence opens no fresh context")
+			t.Logf("errors:\n%s\nshrunk sequence:\n%s", strings.Join(ft.errors, "\n"), strings.Join(steps, "\n"))
+
+			// Without fresh contexts the harness is as blind as before.
+			ft = runEnv(t, newManager, append(opts, scopetest.FreshContexts(false), scopetest.Checks(100))...)
+			assert.False(t, ft.Failed(), "FreshContexts(false) failed the manager: %v", ft.errors)
+		})
+	}
+}
+
+func TestRun_CorrectStackContextPasses(t *testing.T) {
+	ft := runEnv(t, func(e scopetest.Env) opentracing.ScopeManager { return newBrokenStackContext(noCtxBug, e.Sim()) },
+		scopetest.Propagation(scopetest.Shared), scopetest.Platform(scopetest.SimTasks), scopetest.Checks(200))
 	assert.False(t, ft.Failed(), "errors: %v", ft.errors)
 }

@@ -232,7 +232,7 @@ func (e *exampleEnv) spawnChild() (worker, opentracing.ScopeManager) {
 	if f := e.c.spawnManager; f != nil {
 		e.in(func() { mgr = f(e.mgr) })
 	}
-	return e.r.spawn(e.r.root()), mgr
+	return e.r.spawn(e.r.root(), startHere), mgr
 }
 
 // active returns the root task's active scope. Call it from the driver.

@@ -17,6 +17,7 @@ type machine struct {
 	tr     *tracer
 	tasks  []*taskModel
 	cur    *taskModel
+	ctxs   int // fresh contexts opened
 	spans  []*spanRec
 	scopes []*scopeRec
 	want   []opentracing.MisuseKind // misuse the model expects, in order
@@ -48,8 +49,10 @@ func (r *scopeRec) String() string {
 }
 
 // stackModel is a stack of open scopes: one per task under None and Copy,
-// one per group of tasks under Shared.
+// one per context under Shared (the first task's, and one more for each
+// task spawned in a fresh context).
 type stackModel struct {
+	id   int // under Shared: the context's number, 0 for the first
 	open []*scopeRec
 }
 
@@ -103,6 +106,11 @@ func (m *machine) actions() map[string]func(*rapid.T) {
 	}
 	if m.c.foreignClose {
 		a["closeForeign"] = m.closeForeign
+	}
+	if m.c.rule == Shared && m.c.fresh {
+		if _, ok := m.tasks[0].mgr.(ContextRunner); ok {
+			a["spawnFresh"] = m.spawnFresh
+		}
 	}
 	return a
 }
@@ -245,11 +253,42 @@ func (m *machine) spawn(t *rapid.T) {
 	default:
 		child.stack = &stackModel{}
 	}
-	m.logf(t, "spawn task %d (starts with %v active)", child.id, child.active())
+	if m.c.rule == Shared {
+		m.logf(t, "spawn task %d in context %d (starts with %v active)", child.id, child.stack.id, child.active())
+	} else {
+		m.logf(t, "spawn task %d (starts with %v active)", child.id, child.active())
+	}
 	if f := m.c.spawnManager; f != nil {
 		parent.w.do(func() { child.mgr = f(parent.mgr) })
 	}
-	child.w = m.r.spawn(parent.w)
+	child.w = m.r.spawn(parent.w, startHere)
+	m.tasks = append(m.tasks, child)
+}
+
+// spawnFresh spawns, under Shared, a task in a fresh context: the parent
+// starts it inside its manager's ContextRunner.Run. The child's stack is
+// new and empty; the parent's is untouched.
+func (m *machine) spawnFresh(t *rapid.T) {
+	if len(m.tasks) >= m.c.maxTasks {
+		t.Skip("enough tasks")
+	}
+	parent := m.cur
+	cr, ok := parent.mgr.(ContextRunner)
+	if !ok {
+		t.Skip("the task's manager is no ContextRunner")
+	}
+	m.ctxs++
+	child := &taskModel{id: len(m.tasks), mgr: parent.mgr, stack: &stackModel{id: m.ctxs}}
+	m.logf(t, "spawn task %d in fresh context %d (starts with nil active)", child.id, child.stack.id)
+	f := m.c.spawnManager
+	child.w = m.r.spawn(parent.w, func(start func()) {
+		cr.Run(func() {
+			if f != nil {
+				child.mgr = f(parent.mgr)
+			}
+			start()
+		})
+	})
 	m.tasks = append(m.tasks, child)
 }
 
@@ -290,6 +329,9 @@ func (m *machine) check(t *rapid.T) {
 	for i, task := range m.tasks {
 		want := task.active()
 		if msg := compareActive(got[i], want); msg != "" {
+			if m.c.rule == Shared {
+				t.Fatalf("task %d (context %d): Active() %s (propagation %v)", task.id, task.stack.id, msg, m.c.rule)
+			}
 			t.Fatalf("task %d: Active() %s (propagation %v)", task.id, msg, m.c.rule)
 		}
 	}

@@ -22,11 +22,16 @@ type runner interface {
 	env() Env
 	// root returns the first task.
 	root() worker
-	// spawn starts a child of parent, from inside parent.
-	spawn(parent worker) worker
+	// spawn starts a child of parent, from inside parent: around runs in
+	// parent and must call start once, which starts the child there (so
+	// that around may wrap the start in a fresh context, say).
+	spawn(parent worker, around func(start func())) worker
 	// each runs the steps one after the other, each in its task.
 	each(steps []step)
 }
+
+// startHere is the around of runner.spawn that just starts the child.
+func startHere(start func()) { start() }
 
 // step is a function to run in a task.
 type step struct {
@@ -166,10 +171,13 @@ func (w *goWorker) do(f func()) {
 func (r *goRunner) env() Env     { return Env{platform: Goroutines} }
 func (r *goRunner) root() worker { return r.first }
 
-func (r *goRunner) spawn(parent worker) worker {
+func (r *goRunner) spawn(parent worker, around func(start func())) worker {
 	var child *goWorker
 	// The go statement runs in the parent goroutine.
-	parent.do(func() { child = r.start() })
+	parent.do(func() { around(func() { child = r.start() }) })
+	if child == nil {
+		panic("scopetest: the child task was not started")
+	}
 	return child
 }
 

@@ -15,7 +15,8 @@
 // sequences of steps across several tasks (goroutines, or sim tasks):
 // activate a span, close a scope (the right one, or one already closed, or
 // one out of order), close a scope of another task, start a child span,
-// spawn a task, switch task, finish a span. After each step it compares
+// spawn a task, spawn a task in a fresh context (under [Shared], for a
+// [ContextRunner]), switch task, finish a span. After each step it compares
 // every task's Active() with a model of the declared propagation rule
 // ([None], [Copy] or [Shared]), every span's finish count with the model's,
 // and the misuse the manager reported (through
@@ -44,7 +45,10 @@
 // MisuseCloseFromOtherTask or MisuseCloseOutOfOrder (checked in that
 // order: a second Close from another task is a close_twice). Under Shared
 // the owner of a scope is its stack, so any task sharing it may close the
-// top. Active returns the very Scope that Activate returned (Python's
+// top, and a Close from a task of another stack (another context) is
+// MisuseCloseFromOtherTask. A task spawned in a fresh context
+// ([ContextRunner]) starts with nothing active on a stack of its own, which
+// the tasks it spawns in turn share. Active returns the very Scope that Activate returned (Python's
 // "active is scope"); a new span's implicit parent
 // (opentracing.NewStartSpanOptions) is the model's active span.
 //
@@ -81,7 +85,8 @@ const (
 	Copy
 	// Shared: a spawned task shares its parent's stack of scopes; any task
 	// of the stack may close its top (Tornado's stack_context). Closing from
-	// a task of another stack is a misuse.
+	// a task of another stack is a misuse. A manager that can open a fresh
+	// context, a stack of its own, implements [ContextRunner].
 	Shared
 )
 
@@ -136,6 +141,27 @@ func (e Env) Platform() TaskKind { return e.platform }
 // SimTasks, and nil under Goroutines.
 func (e Env) Sim() *sim.Sim { return e.sim }
 
+// ContextRunner is implemented by a [Shared] manager that can run a
+// function in a fresh stack context of its own: the Go form of Tornado's
+// "with tracer_stack_context(): f()". scope.StackContext implements it.
+//
+// When the manager newManager returns (or, with [SpawnManager], the
+// spawning task's manager) implements it under Shared, the state machine
+// also spawns tasks in a fresh context: in the parent task it calls Run
+// with a function that starts the child task (and, with SpawnManager, makes
+// the child's manager). The model gives the child an empty stack of its
+// own, shared with the tasks it spawns in turn and separate from its
+// parent's; closing a scope of one context from a task of another is
+// MisuseCloseFromOtherTask (with [ForeignClose]). Without the method every
+// task of a sequence shares one stack. [FreshContexts](false) ignores the
+// method.
+type ContextRunner interface {
+	// Run runs f in a fresh context, in the calling task. Tasks started by
+	// f share that context; the caller's previous context is restored
+	// when f returns.
+	Run(f func())
+}
+
 // Option configures Run.
 type Option interface {
 	apply(*config)
@@ -151,6 +177,7 @@ type config struct {
 	checks       int
 	maxTasks     int
 	foreignClose bool
+	fresh        bool
 	misuse       bool
 	spawnManager func(parent opentracing.ScopeManager) opentracing.ScopeManager
 	seed         uint64
@@ -164,6 +191,7 @@ func defaultConfig() config {
 		checks:       1000,
 		maxTasks:     4,
 		foreignClose: true,
+		fresh:        true,
 		misuse:       true,
 		examples:     true,
 	}
@@ -198,6 +226,13 @@ func MaxTasks(n int) Option {
 // false.
 func ForeignClose(detects bool) Option {
 	return optionFunc(func(c *config) { c.foreignClose = detects })
+}
+
+// FreshContexts says whether, under [Shared], the harness opens fresh
+// contexts on a manager that implements [ContextRunner] (default true).
+// Pass false for a manager whose Run method is something else.
+func FreshContexts(open bool) Option {
+	return optionFunc(func(c *config) { c.fresh = open })
 }
 
 // ReportsMisuse says whether the manager reports misuse through

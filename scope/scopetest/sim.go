@@ -78,8 +78,11 @@ func (r *simRunner) each(steps []step) {
 func (r *simRunner) env() Env     { return Env{platform: SimTasks, sim: r.s} }
 func (r *simRunner) root() worker { return r.first }
 
-func (r *simRunner) spawn(parent worker) worker {
+func (r *simRunner) spawn(parent worker, around func(start func())) worker {
 	var child *simWorker
-	parent.do(func() { child = r.start() })
+	parent.do(func() { around(func() { child = r.start() }) })
+	if child == nil {
+		panic("scopetest: the child task was not started")
+	}
 	return child
 }
