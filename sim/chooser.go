@@ -13,6 +13,9 @@ const (
 	KindTimer
 	// KindRand is a draw of simulated randomness ([Sim.Intn]).
 	KindRand
+	// KindCond chooses which of several tasks waiting on a [Cond] a
+	// [Cond.Signal] wakes; option 0 is the longest-waiting one.
+	KindCond
 )
 
 // String returns the kind's name as used in traces.
@@ -26,6 +29,8 @@ func (k DecisionKind) String() string {
 		return "timer"
 	case KindRand:
 		return "rand"
+	case KindCond:
+		return "cond"
 	}
 	return "unknown"
 }
@@ -64,8 +69,9 @@ func (d *Decision) Preempts(i int) bool {
 
 // Strategy makes the decisions of one run. Every nondeterministic choice of a
 // simulation (next task, select case, same-instant timer order, simulated
-// randomness) goes through one Strategy, so a run is fully described by its
-// strategy or, after the fact, by its schedule ([Result.Schedule]).
+// randomness, the waiter a [Cond.Signal] wakes) goes through one Strategy,
+// so a run is fully described by its strategy or, after the fact, by its
+// schedule ([Result.Schedule]).
 //
 // A Strategy serves one run at a time; [Check] and [Explore] make a fresh one
 // per run. Users may implement their own.

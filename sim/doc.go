@@ -34,30 +34,37 @@
 //   - every access of a [Var] (memory that tasks race on) but [Var.Peek];
 //   - [Chan.Send], [Chan.Recv], [Chan.Close];
 //   - [Mutex.Lock], [Mutex.TryLock], [Mutex.Unlock];
+//   - [RWMutex.Lock], [RWMutex.TryLock], [RWMutex.Unlock], [RWMutex.RLock],
+//     [RWMutex.TryRLock], [RWMutex.RUnlock] (and so the Lock and Unlock of
+//     [RWMutex.RLocker]);
+//   - [Cond.Wait] (through its Locker's Unlock and Lock), [Cond.Signal],
+//     [Cond.Broadcast];
 //   - [WaitGroup.Done], [WaitGroup.Wait];
 //   - [Future.Resolve], [Future.Get], and [Future.Then] on a resolved future;
 //   - the boundary between two [Loop] callbacks, [Loop.Wait], [NewLoop].
 //
 // Everything else (reading [Sim.Now], [Local] values, [WaitGroup.Add],
 // [Loop.CallSoon], [Future.Done], [Sim.Intn]) runs without interruption.
-// Code under test must not use the go statement, sync.Mutex or channels
-// between tasks: those escape the scheduler. [Local] is task-local storage,
-// inherited by spawned tasks and callbacks or not; [Sim.WithTimeout] and
-// [Sim.WithCancel] make contexts whose deadlines run on virtual time.
+// Code under test must not use the go statement, sync.Mutex, sync.RWMutex,
+// sync.Cond or channels between tasks: those escape the scheduler; sim's
+// [Mutex], [RWMutex] and [Cond] (on a sim [Locker]) take their place.
+// [Local] is task-local storage, inherited by spawned tasks and callbacks
+// or not; [Sim.WithTimeout] and [Sim.WithCancel] make contexts whose
+// deadlines run on virtual time.
 //
 // # Strategies
 //
 // Every nondeterministic choice of a run (the next task, a [Sim.Select]
-// case, the order of timers due at the same instant, [Sim.Intn]) is a
-// decision of one [Strategy]. [Random] picks uniformly; [PCT] is
-// probabilistic concurrency testing (Burckhardt et al. 2010), which finds a
-// bug of depth d in a run of n tasks and k task decisions with probability
-// at least 1/(n·k^(d-1)) per run; bounded exhaustive search ([DFS], for
-// [Explore] and [Check]) runs every schedule within a preemption bound;
-// [Replay] follows a recorded schedule; package simrapid's Strategy
-// draws the decisions from rapid. Strategy is an interface: a user can add
-// one, run it with [WithStrategy], and explore it over many seeds with
-// [StrategyFunc].
+// case, the order of timers due at the same instant, [Sim.Intn], the
+// waiter a [Cond.Signal] wakes) is a decision of one [Strategy]. [Random]
+// picks uniformly; [PCT] is probabilistic concurrency testing (Burckhardt
+// et al. 2010), which finds a bug of depth d in a run of n tasks and k task
+// decisions with probability at least 1/(n·k^(d-1)) per run; bounded
+// exhaustive search ([DFS], for [Explore] and [Check]) runs every schedule
+// within a preemption bound; [Replay] follows a recorded schedule; package
+// simrapid's Strategy draws the decisions from rapid. Strategy is an
+// interface: a user can add one, run it with [WithStrategy], and explore
+// it over many seeds with [StrategyFunc].
 // [Explore] and [Check] take a [StrategySpec] ("random", "pct:3", "dfs:2",
 // or the default "portfolio", which picks the strategy from the seed), so
 // that a seed alone replays a run.

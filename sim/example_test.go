@@ -3,6 +3,7 @@ package sim_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tracebed/tracebed/sim"
@@ -178,4 +179,76 @@ func ExampleTrace_Timeline() {
 	//     7 +1s      |                |         | received chan#1 |
 	//     7 +1s      |                |         | · got ok
 	//     7 +1s      |                |         | exit            |
+}
+
+// A Cond hands work from a producer to a consumer: the consumer waits,
+// in a loop, until the queue is not empty; Wait unlocks the mutex while it
+// parks, so the producer can take it. The output is the same whatever the
+// seed.
+func ExampleCond() {
+	_, err := sim.Run(func(s *sim.Sim) {
+		mu := sim.NewMutex(s)
+		nonEmpty := sim.NewCond(s, mu)
+		var queue []string
+		s.Go("producer", func() {
+			for _, job := range []string{"a", "b", "c"} {
+				s.Sleep(time.Second)
+				mu.Lock()
+				queue = append(queue, job)
+				mu.Unlock()
+				nonEmpty.Signal()
+			}
+		})
+		for range 3 {
+			mu.Lock()
+			for len(queue) == 0 {
+				nonEmpty.Wait()
+			}
+			job := queue[0]
+			queue = queue[1:]
+			mu.Unlock()
+			fmt.Println("got", job, "at +", s.Elapsed())
+		}
+		// Nothing signals any more: waiting again is a deadlock, and the
+		// report names the cond.
+		mu.Lock()
+		nonEmpty.Wait()
+	}, sim.WithStrategy(sim.Random(1)))
+	var f *sim.Failure
+	if errors.As(err, &f) {
+		fmt.Println(f.Message)
+	}
+	// Output:
+	// got a at + 1s
+	// got b at + 2s
+	// got c at + 3s
+	// no task can run and no timer is pending: task 0 "root" waits in wait cond#2 (on mutex#1, 1 waiting)
+}
+
+// An RWMutex prefers writers: once a writer waits, a new RLock waits
+// behind it, so a task that takes a read lock it already holds deadlocks
+// (as with sync.RWMutex), and the report says who holds what.
+func ExampleRWMutex() {
+	_, err := sim.Run(func(s *sim.Sim) {
+		rw := sim.NewRWMutex(s)
+		rw.RLock()
+		s.Go("writer", func() {
+			rw.Lock()
+			fmt.Println("writer never gets here")
+			rw.Unlock()
+		})
+		s.Sleep(time.Second) // the writer now waits for the read lock
+		fmt.Println("TryRLock:", rw.TryRLock())
+		rw.RLock() // a recursive read lock waits behind the writer: deadlock
+	}, sim.WithStrategy(sim.Random(1)))
+	fmt.Println(errors.Is(err, sim.ErrDeadlock))
+	var f *sim.Failure
+	if errors.As(err, &f) {
+		fmt.Println(strings.ReplaceAll(f.Message, ", task", ",\ntask"))
+	}
+	// Output:
+	// TryRLock: false
+	// true
+	// no task can run and no timer is pending: task 0 "root" waits in rlock rwmutex#1 (read-locked by task 0 "root"; task 1 "writer" waits to write, blocking new readers),
+	// task 1 "writer" waits in lock rwmutex#1 (read-locked by task 0 "root"; task 1 "writer" waits to write, blocking new readers)
 }

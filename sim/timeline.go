@@ -20,7 +20,7 @@ const laneWidth = 22
 // and "└", each with its text in full, running on over the (empty) lanes
 // to its right. The first column holds the scheduling decisions: "run 2 (1
 // of 3)" says the strategy picked task 2, option 1 of the 3 runnable tasks;
-// other kinds (select, timer, rand) read "select 0 of 2"; a decision shares
+// other kinds (select, timer, rand, cond) read "select 0 of 2"; a decision shares
 // the row of the event it led to. Each lane is as wide as its widest cell,
 // up to a bound.
 //
