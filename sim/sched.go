@@ -41,8 +41,9 @@ type Sim struct {
 	open        map[uint64]string // the labels of open intervals (Begin)
 	failure     *Failure
 	aborting    bool
-	// resumes counts steps and resumes of tasks, for the stall watchdog:
-	// it is bumped after s.cur is set, so the watchdog may read s.cur.
+	// resumes counts resumes of tasks, and steps after which the same task
+	// goes on, for the stall watchdog: it is bumped after s.cur is set, so
+	// the watchdog may read s.cur.
 	resumes atomic.Uint64
 	// strategyPanic holds the value the strategy panicked with, to be
 	// re-raised by Run.
@@ -246,6 +247,7 @@ func (s *Sim) switchFrom(t *Task, yielding bool) {
 	next := s.pick(t, yielding)
 	if next == t {
 		t.state = stateRunning
+		s.resumes.Add(1) // no switch, but progress for the stall watchdog
 		return
 	}
 	s.next = next
@@ -287,7 +289,6 @@ func (s *Sim) remove(t *Task) {
 // ended, or s.failure is set).
 func (s *Sim) pick(cur *Task, yielding bool) *Task {
 	s.steps++
-	s.resumes.Add(1) // progress, for the stall watchdog
 	if s.steps > s.maxSteps {
 		s.fail(ErrLivelock, nil, nil, "", fmt.Sprintf("the run passed %d scheduling points without ending", s.maxSteps))
 		return nil
