@@ -67,13 +67,16 @@ func (e *simEnv) Go(name string, f func()) {
 	})
 }
 
-// StackContext opens a fresh context on a manager that is a ContextRunner
-// (see there); on any other it just calls f. The context ends when f has
-// returned and every task spawned in it has ended; then nothing may be
-// active in it (see openContext).
+// StackContext opens a fresh context on a Shared-platform manager that is
+// a ContextRunner (see there); on any other platform or manager it just
+// calls f, even if the manager has a Run method (an inheriting manager with
+// a contextvars-style Context.run, say), since contexts and the check below
+// belong to the Shared rule. The context ends when f has returned and every
+// task spawned in it has ended; then nothing may be active in it (see
+// openContext).
 func (e *simEnv) StackContext(f func()) {
 	r, ok := e.tr.ScopeManager().(ContextRunner)
-	if !ok {
+	if !ok || e.p.Propagation != Shared {
 		f()
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/tracebed/tracebed/opentracing"
 	"github.com/tracebed/tracebed/scope"
 	"github.com/tracebed/tracebed/sim"
+	"github.com/tracebed/tracebed/testbed/activefinish"
 	"github.com/tracebed/tracebed/testbed/env"
 	"github.com/tracebed/tracebed/testbed/latespan"
 )
@@ -37,5 +38,27 @@ func TestStackContextOfAnyContextRunner(t *testing.T) {
 		if stats.First != nil {
 			t.Fatalf("%s: %d of %d runs failed: %v", st, stats.Failures, stats.Runs, stats.First)
 		}
+	}
+}
+
+// runnerInheriting is an inheriting (contextvars) manager that also has a
+// Run method, as contextvars' Context.run would give it.
+type runnerInheriting struct{ *scope.Inheriting }
+
+func (runnerInheriting) Run(f func()) { f() }
+
+// TestStackContextOnlyOnShared: on the inherit platform a manager's Run
+// method is not a stack context. A spawned task there rightly ends with the
+// span it inherited still active, which the per-context leftover check of
+// the Shared rule took for a scope left active (activefinish failed every
+// run).
+func TestStackContextOnlyOnShared(t *testing.T) {
+	m := func(s *sim.Sim) opentracing.ScopeManager { return runnerInheriting{scope.NewInheriting(s)} }
+	stats, err := env.Explore(activefinish.Scenario, env.Inheriting, env.Exploration{Strategy: env.Strategies()[0], Seeds: 50, Config: env.Config{Manager: m}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.First != nil {
+		t.Fatalf("%d of %d runs failed: %v", stats.Failures, stats.Runs, stats.First)
 	}
 }
