@@ -255,6 +255,12 @@ func TestRunShardsRunDFSOnShardZeroOnly(t *testing.T) {
 	code, out, errOut := call("run", "-strategy", "dfs", "-shard", "1/2", "latespan")
 	assert.Equal(t, 0, code, errOut)
 	assert.Equal(t, "nothing to run on shard 1/2: dfs runs on shard 0 only\n", out)
+
+	// Fewer seeds than shards: the empty shard says so instead of
+	// printing rows with no runs (which -broken counted as misses).
+	code, out, errOut = call("run", "-broken", "-seeds", "1", "-shard", "1/2", "latespan/finishonclose")
+	assert.Equal(t, 0, code, "%s%s", out, errOut)
+	assert.Equal(t, "nothing to run on shard 1/2: -seeds 1 leaves it no seed\n", out)
 }
 
 func TestScenarioNames(t *testing.T) {

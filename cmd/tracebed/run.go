@@ -102,6 +102,13 @@ func cmdRun(args []string, stdout, stderr io.Writer, progress bool) error {
 			fmt.Fprintf(stdout, "nothing to run on shard %s: dfs runs on shard 0 only\n", *shard)
 			return nil
 		}
+		// Seed i goes to shard i%n: with fewer seeds than shards, some
+		// shards get none, and their rows would be empty (and, with
+		// -broken, counted as variants missed).
+		if (*seeds-shardI+shardN-1)/shardN == 0 {
+			fmt.Fprintf(stdout, "nothing to run on shard %s: -seeds %d leaves it no seed\n", *shard, *seeds)
+			return nil
+		}
 	}
 	var only []env.Platform
 	if *platforms != "" {
