@@ -64,15 +64,22 @@ func corrupted(format string, args ...any) error {
 }
 
 // unusable reports whether carrier is nil or a typed nil that its own
-// methods could not use without a panic: a nil pointer or func, and, for
-// writing, a nil map. A nil map is fine to read (it reads as empty).
-// reflect.ValueOf of a value already in an interface does not allocate.
+// methods could not use without a panic or a hang: a nil pointer, func or
+// chan, and, for writing, a nil map or a pointer to one. A nil map is fine
+// to read (it reads as empty). reflect.ValueOf of a value already in an
+// interface does not allocate.
 func unusable(carrier any, write bool) bool {
 	if carrier == nil {
 		return true
 	}
 	switch v := reflect.ValueOf(carrier); v.Kind() {
-	case reflect.Pointer, reflect.Func:
+	case reflect.Pointer:
+		if v.IsNil() {
+			return true
+		}
+		e := v.Elem()
+		return write && e.Kind() == reflect.Map && e.IsNil()
+	case reflect.Func, reflect.Chan:
 		return v.IsNil()
 	case reflect.Map:
 		return write && v.IsNil()
@@ -94,14 +101,17 @@ func textMapWriter(carrier any) (opentracing.TextMapWriter, bool) {
 }
 
 // textMapReader returns carrier as a usable TextMapReader; a plain
-// http.Header (which has no ForeachKey) is taken as HTTPHeadersCarrier,
-// so that Extract takes what Inject takes.
+// http.Header or *http.Header (which have no ForeachKey) is taken as
+// HTTPHeadersCarrier, so that Extract takes what Inject takes.
 func textMapReader(carrier any) (opentracing.TextMapReader, bool) {
 	if unusable(carrier, false) {
 		return nil, false
 	}
-	if h, ok := carrier.(http.Header); ok {
+	switch h := carrier.(type) {
+	case http.Header:
 		return opentracing.HTTPHeadersCarrier(h), true
+	case *http.Header: // Inject takes it (Set is in its method set)
+		return opentracing.HTTPHeadersCarrier(*h), true
 	}
 	c, ok := carrier.(opentracing.TextMapReader)
 	return c, ok

@@ -146,7 +146,28 @@ func TestMockTracer_HTTPHeadersPlainHeader(t *testing.T) {
 	got, err = tr.Extract(opentracing.HTTPHeaders, opentracing.HTTPHeadersCarrier(h))
 	require.NoError(t, err)
 	assert.Equal(t, sc, got, "the same as through HTTPHeadersCarrier")
+
+	// A *http.Header, which Inject takes (Set is in its method set).
+	hp := &http.Header{}
+	require.NoError(t, tr.Inject(sc, opentracing.HTTPHeaders, hp))
+	got, err = tr.Extract(opentracing.HTTPHeaders, hp)
+	require.NoError(t, err)
+	assert.Equal(t, sc, got)
 }
+
+// chanReader is a TextMapReader and an io.Reader fed by a channel: a nil
+// one blocks for ever.
+type chanReader chan string
+
+func (c chanReader) ForeachKey(handler func(k, v string) error) error {
+	for kv := range c {
+		if err := handler(kv, kv); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+func (c chanReader) Read(p []byte) (int, error) { return copy(p, <-c), nil }
 
 // errReader is a TextMapReader and an io.Reader that fail.
 type errReader struct{ err error }
@@ -268,6 +289,9 @@ func TestMockTracer_ExtractErrors(t *testing.T) {
 		{"nil *bytes.Reader", []opentracing.BuiltinFormat{opentracing.Binary}, (*bytes.Reader)(nil), opentracing.ErrInvalidCarrier},
 		{"nil *strings.Reader", []opentracing.BuiltinFormat{opentracing.Binary}, (*strings.Reader)(nil), opentracing.ErrInvalidCarrier},
 		{"nil pointer io.Reader", []opentracing.BuiltinFormat{opentracing.Binary}, (*ptrCarrier)(nil), opentracing.ErrInvalidCarrier},
+		// A nil chan would block its own methods for ever.
+		{"nil chan reader", text, chanReader(nil), opentracing.ErrInvalidCarrier},
+		{"nil chan io.Reader", []opentracing.BuiltinFormat{opentracing.Binary}, chanReader(nil), opentracing.ErrInvalidCarrier},
 	}
 	tr := newTracer()
 	for _, tt := range tests {
@@ -403,6 +427,9 @@ func TestMockTracer_InjectErrors(t *testing.T) {
 		{"http nil pointer writer", sc, opentracing.HTTPHeaders, (*ptrCarrier)(nil), opentracing.ErrInvalidCarrier},
 		{"binary nil *bytes.Buffer", sc, opentracing.Binary, (*bytes.Buffer)(nil), opentracing.ErrInvalidCarrier},
 		{"binary nil pointer writer", sc, opentracing.Binary, (*ptrCarrier)(nil), opentracing.ErrInvalidCarrier},
+		// A pointer to a nil map: Set through it assigns to the nil map.
+		{"text map pointer to nil TextMapCarrier", sc, opentracing.TextMap, new(opentracing.TextMapCarrier), opentracing.ErrInvalidCarrier},
+		{"http pointer to nil http.Header", sc, opentracing.HTTPHeaders, new(http.Header), opentracing.ErrInvalidCarrier},
 	}
 	tr := newTracer()
 	for _, tt := range tests {
