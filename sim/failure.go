@@ -130,7 +130,11 @@ func (s *Sim) report(f *Failure) string {
 	for _, t := range s.tasks {
 		state := t.stateString()
 		if t.id == f.Task && errors.Is(f.Err, ErrPanic) {
-			state = "panicked" // it ended, by failing: the report is about it
+			// It ended by failing: the report is about it.
+			state = "panicked"
+			if f.Value == nil && f.Stack == "" {
+				state = "exited (runtime.Goexit)"
+			}
 		}
 		fmt.Fprintf(&b, "  %s: %s\n", t, state)
 		if t.state == stateBlocked {

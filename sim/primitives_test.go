@@ -276,3 +276,54 @@ func TestMisuse_PrimitiveFromBareGoroutine(t *testing.T) {
 	require.NotNil(t, got, "Yield from a bare goroutine did not panic")
 	assert.Contains(t, fmt.Sprint(got), "not a task of the simulation")
 }
+
+// A deferred call that panics while its task is being unwound (here the
+// usual `defer mu.Unlock()` around a Cond.Wait, whose mutex is released
+// while the task waits) must not take the unwinding with it: Run returns
+// the original failure. With Goexit-based unwinding the Goexit resumed
+// after the recovered panic and was raised on the goroutine calling Run.
+func TestUnwind_PanickingDeferDuringUnwind(t *testing.T) {
+	_, err := sim.Run(func(s *sim.Sim) {
+		mu := sim.NewMutex(s)
+		c := sim.NewCond(s, mu)
+		s.Go("waiter", func() {
+			mu.Lock()
+			defer mu.Unlock() // panics while unwinding: mu is not held in Wait
+			c.Wait()
+		})
+		s.Sleep(time.Second)
+		panic("boom")
+	})
+	require.ErrorIs(t, err, sim.ErrPanic)
+	assert.Contains(t, err.Error(), "boom")
+}
+
+// A defer that calls a deciding primitive while its task unwinds (Signal
+// chooses which waiter to wake) makes no decision after the failure: the
+// failing schedule is the same with or without it.
+func TestUnwind_NoDecisionsAfterTheFailure(t *testing.T) {
+	run := func(signalInDefer bool) string {
+		res, err := sim.Run(func(s *sim.Sim) {
+			mu := sim.NewMutex(s)
+			c := sim.NewCond(s, mu)
+			for i := range 3 {
+				s.Go(fmt.Sprint("waiter", i), func() {
+					mu.Lock()
+					c.Wait()
+					mu.Unlock()
+				})
+			}
+			s.Go("signaller", func() {
+				if signalInDefer {
+					defer c.Signal()
+				}
+				s.Sleep(2 * time.Second)
+			})
+			s.Sleep(time.Second)
+			panic("boom")
+		}, sim.WithStrategy(sim.Random(3)))
+		require.ErrorIs(t, err, sim.ErrPanic)
+		return res.Schedule
+	}
+	assert.Equal(t, run(false), run(true))
+}

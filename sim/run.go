@@ -110,8 +110,8 @@ func Run(root func(s *Sim), opts ...Option) (*Result, error) {
 	s := newSim(cfg)
 	s.spawn("root", func() { root(s) }, nil, -1)
 	w := startWatchdog(s, cfg.stallTimeout)
+	defer w.stop() // also if Run's goroutine ends abnormally (a strategy calling t.FailNow)
 	s.loop()
-	w.stop()
 	if s.strategyPanic != nil {
 		panic(*s.strategyPanic)
 	}

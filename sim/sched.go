@@ -154,7 +154,10 @@ func (s *Sim) ended(t *Task, out coro.Outcome) {
 // never started, returns at once), running its defers.
 func (s *Sim) unwind() {
 	s.aborting = true
-	for _, t := range s.tasks {
+	// By index: a deferred call may spawn a task while its task unwinds,
+	// and that task must be ended (at once: it never starts) too.
+	for i := 0; i < len(s.tasks); i++ {
+		t := s.tasks[i]
 		for i := 0; t.state != stateDone && i < 100; i++ {
 			s.cur, t.state = t, stateRunning
 			s.resumes.Add(1)
@@ -389,6 +392,11 @@ func (s *Sim) askStrategy(d *Decision) (i int, ok bool) {
 
 // choose makes a non-task decision among n options (n may be 1).
 func (s *Sim) choose(kind DecisionKind, n int) int {
+	if s.aborting && s.cur != nil {
+		// A deferred call of a task being unwound: no decision may follow
+		// the failure, or the failing schedule would depend on it.
+		abortTask()
+	}
 	if n <= 1 {
 		return 0
 	}

@@ -57,7 +57,7 @@ type Coro struct {
 	outcome Outcome
 	value   any
 	stack   []byte
-	exited  bool // parked in the middle of runtime.Goexit
+	exited  bool // parked after a panic or in the middle of runtime.Goexit
 	ended   bool
 }
 
@@ -73,12 +73,15 @@ func New(body func(c *Coro)) *Coro {
 			}
 			if r := recover(); r != nil {
 				c.outcome, c.value, c.stack = Panicked, r, debug.Stack()
-				return
+			} else {
+				c.outcome = Exited
 			}
-			// runtime.Goexit: it cannot be stopped, and iter.Pull would
-			// re-raise it in the caller. Park here instead; Stop finishes the
-			// Goexit on a goroutine of its own.
-			c.outcome, c.exited = Exited, true
+			// Park, and let Stop finish on a goroutine of its own: after a
+			// runtime.Goexit (which cannot be stopped), and after a panic
+			// too, since the panic may have been raised by a deferred call
+			// during a Goexit, which resumes once this function returns.
+			// Either way iter.Pull would re-raise the Goexit in the caller.
+			c.exited = true
 			yield(struct{}{})
 		}()
 		body(c)
@@ -116,8 +119,8 @@ func (c *Coro) Panic() (value any, stack []byte) {
 func (c *Coro) Ended() bool { return c.ended }
 
 // Stop releases the coroutine's goroutine. A body suspended in Yield sees
-// Yield return false; a body never started never runs; a body parked in
-// runtime.Goexit finishes its Goexit. Stop returns when the goroutine is done
+// Yield return false; a body never started never runs; a body parked after
+// a panic or in runtime.Goexit finishes (its Goexit, if one was under way). Stop returns when the goroutine is done
 // with the body (or at once if it already is).
 func (c *Coro) Stop() {
 	if !c.exited {

@@ -21,6 +21,12 @@ func TestCoro_Outcomes(t *testing.T) {
 		{"yields then returns", func(c *Coro) { c.Yield(); c.Yield() }, []Outcome{Yielded, Yielded, Returned}},
 		{"panics", func(c *Coro) { c.Yield(); panic("boom") }, []Outcome{Yielded, Panicked}},
 		{"goexits", func(c *Coro) { c.Yield(); runtime.Goexit() }, []Outcome{Yielded, Exited}},
+		// A deferred call that panics during a Goexit: once the panic is
+		// recovered the Goexit resumes, and must not reach the caller.
+		{"panics in a defer during goexit", func(c *Coro) {
+			defer func() { panic("in defer") }()
+			runtime.Goexit()
+		}, []Outcome{Panicked}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
