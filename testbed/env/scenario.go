@@ -161,15 +161,15 @@ func (f *Failure) own() bool { return f.Manager != "" || f.TracerOptions }
 
 // ReplayCommand is the tracebed command line that replays the failure.
 // tracebed runs the platform's own manager and tracer: for a run with the
-// caller's, the line ends with a note saying so, and Reproduce says how to
-// replay it in the caller's code.
+// caller's, the line ends with a shell comment saying so (so that it
+// still pastes), and Reproduce says how to replay it in the caller's code.
 func (f *Failure) ReplayCommand() string {
 	cmd := fmt.Sprintf("go run ./cmd/tracebed replay -scenario %s -platform %s -strategy %s -seed %d", f.Scenario, f.Platform, f.Strategy, f.Seed)
 	if f.bySchedule() {
 		cmd = fmt.Sprintf("go run ./cmd/tracebed replay -scenario %s -platform %s -schedule %s", f.Scenario, f.Platform, f.Schedule)
 	}
 	if f.own() {
-		cmd += fmt.Sprintf("  (replays with the built-in manager and tracer, not %s)", f.yours())
+		cmd += fmt.Sprintf("  # replays with the built-in manager and tracer, not %s", f.yours())
 	}
 	return cmd
 }
