@@ -205,3 +205,13 @@ func TestStrategyFunc_CustomStrategyExplores(t *testing.T) {
 	assert.Contains(t, ft.Errors, "-args -sim.seed=1\n")
 	assert.NotContains(t, ft.Errors, "-sim.strategy=")
 }
+
+// Explore reports its wall time and the time per run (sim.md's
+// statistics), outside String, which stays the same for the same seeds.
+func TestExplore_ElapsedAndPerRun(t *testing.T) {
+	res := sim.Explore(lostUpdate, sim.WithSeeds(0, 50), sim.WithAllSeeds())
+	require.Equal(t, 50, res.Runs)
+	assert.Equal(t, res.Elapsed/50, res.PerRun())
+	assert.NotContains(t, res.String(), res.Elapsed.String())
+	assert.Zero(t, sim.ExploreResult{}.PerRun(), "no runs, no time per run")
+}

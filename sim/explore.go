@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // StrategySpec names a way of choosing a strategy per seed, as accepted by
@@ -157,6 +158,10 @@ type ExploreResult struct {
 	// Complete reports, for DFS, that every schedule within the
 	// preemption bound was run.
 	Complete bool
+	// Elapsed is the wall time the exploration took. It is the one field
+	// that differs between two explorations of the same seeds, and String
+	// leaves it out.
+	Elapsed time.Duration
 }
 
 // RunsToFailure returns the number of runs up to and including the first
@@ -278,7 +283,21 @@ func newExploreConfig(opts []ExploreOption) exploreConfig {
 // parallel, each in its own simulation; the result does not depend on the
 // timing: the failure reported is always the smallest failing seed's.
 func Explore(root func(s *Sim), opts ...ExploreOption) ExploreResult {
-	c := newExploreConfig(opts)
+	start := time.Now()
+	res := explore(root, newExploreConfig(opts))
+	res.Elapsed = time.Since(start)
+	return res
+}
+
+// PerRun returns the mean wall time of a run of the exploration.
+func (r ExploreResult) PerRun() time.Duration {
+	if r.Runs == 0 {
+		return 0
+	}
+	return r.Elapsed / time.Duration(r.Runs)
+}
+
+func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 	if c.spec.isDFS() {
 		return exploreDFS(root, c)
 	}

@@ -278,7 +278,7 @@ func Check(t TB, root func(s *Sim), opts ...ExploreOption) {
 		t.Fatalf("%s\n%s", res, msg)
 		return
 	}
-	msg := fmt.Sprintf("sim: explored %d %s in %v: %s", res.Runs, c.unit(), roundDuration(time.Since(start)), res)
+	msg := fmt.Sprintf("sim: explored %d %s in %v (%v per run): %s", res.Runs, c.unit(), roundDuration(time.Since(start)), res.PerRun().Round(100*time.Nanosecond), res)
 	if depth, runs := c.spec.pctRuns(res.FirstSeed, res.Runs); res.K > 0 && runs > 0 {
 		pct := res
 		pct.Runs = runs

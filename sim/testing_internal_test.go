@@ -212,7 +212,7 @@ func TestCheck_ProgressLines(t *testing.T) {
 			require.Empty(t, rt.fatals)
 			require.NotEmpty(t, rt.logs)
 			summary := rt.logs[len(rt.logs)-1]
-			assert.Regexp(t, `^sim: explored 20 seeds in [0-9.]+[µm]?s: 20 runs \(portfolio\), \d+ distinct schedules, 0 failed`, summary)
+			assert.Regexp(t, `^sim: explored 20 seeds in [0-9.]+[µm]?s \([0-9.]+[nµm]?s per run\): 20 runs \(portfolio\), \d+ distinct schedules, 0 failed`, summary)
 			progress := rt.logs[:len(rt.logs)-1]
 			if !v {
 				assert.Empty(t, progress)
