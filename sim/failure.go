@@ -164,19 +164,22 @@ func (t *Task) stateString() string {
 	return "unknown"
 }
 
-// goroutineStacks returns the stack of every goroutine, by id.
-func goroutineStacks() map[int64]string {
+// allStacks returns runtime.Stack of every goroutine, whole.
+func allStacks() []byte {
 	buf := make([]byte, 1<<16)
 	for {
 		n := runtime.Stack(buf, true)
 		if n < len(buf) {
-			buf = buf[:n]
-			break
+			return buf[:n]
 		}
 		buf = make([]byte, 2*len(buf))
 	}
+}
+
+// goroutineStacks returns the stack of every goroutine, by id.
+func goroutineStacks() map[int64]string {
 	out := make(map[int64]string)
-	for _, g := range bytes.Split(buf, []byte("\n\n")) {
+	for _, g := range bytes.Split(allStacks(), []byte("\n\n")) {
 		head, _, _ := bytes.Cut(g, []byte("\n"))
 		fields := bytes.Fields(head)
 		if len(fields) < 2 || string(fields[0]) != "goroutine" {

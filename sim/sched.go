@@ -254,6 +254,12 @@ func (s *Sim) switchFrom(t *Task, yielding bool) {
 		return
 	}
 	s.next = next
+	s.suspend(t)
+}
+
+// suspend hands control from the running task t back to the scheduler
+// and returns when t is resumed: after a failure, to be ended instead.
+func (s *Sim) suspend(t *Task) {
 	if !t.co.Yield() {
 		panic(unwindSignal{})
 	}
@@ -410,12 +416,7 @@ func (s *Sim) choose(kind DecisionKind, n int) int {
 		// The failure is recorded; unwind the task that asked.
 		if s.cur != nil {
 			s.next = nil
-			if !s.cur.co.Yield() {
-				panic(unwindSignal{})
-			}
-			if s.aborting {
-				abortTask()
-			}
+			s.suspend(s.cur)
 		}
 		return 0
 	}

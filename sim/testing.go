@@ -260,8 +260,8 @@ func Check(t TB, root func(s *Sim), opts ...ExploreOption) {
 	if flags.seed.set {
 		c.first, c.seeds = flags.seed.v, 1
 	}
-	start := time.Now()
 	if verbose() {
+		start := time.Now()
 		p := &progressLog{logf: t.Logf, now: time.Now, every: progressEvery, start: start, last: start, unit: c.unit()}
 		if user := c.progress; user != nil {
 			c.progress = func(done, total int) { user(done, total); p.update(done, total) }
@@ -278,7 +278,7 @@ func Check(t TB, root func(s *Sim), opts ...ExploreOption) {
 		t.Fatalf("%s\n%s", res, msg)
 		return
 	}
-	msg := fmt.Sprintf("sim: explored %d %s in %v (%v per run): %s", res.Runs, c.unit(), roundDuration(time.Since(start)), res.PerRun().Round(100*time.Nanosecond), res)
+	msg := fmt.Sprintf("sim: explored %d %s in %v (%v per run): %s", res.Runs, c.unit(), roundDuration(res.Elapsed), res.PerRun().Round(100*time.Nanosecond), res)
 	if depth, runs := c.spec.pctRuns(res.FirstSeed, res.Runs); res.K > 0 && runs > 0 {
 		pct := res
 		pct.Runs = runs

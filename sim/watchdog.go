@@ -3,7 +3,6 @@ package sim
 import (
 	"fmt"
 	"os"
-	"runtime"
 	"sync"
 	"time"
 )
@@ -77,9 +76,7 @@ func (w *watchdog) check() {
 		return
 	}
 	msg := w.s.stallMessage(w.timeout)
-	buf := make([]byte, 1<<20)
-	buf = buf[:runtime.Stack(buf, true)]
-	fmt.Fprintf(os.Stderr, "%s\n\ngoroutines:\n%s\n", msg, buf)
+	fmt.Fprintf(os.Stderr, "%s\n\ngoroutines:\n%s\n", msg, allStacks())
 	panic(msg)
 }
 

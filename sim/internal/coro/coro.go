@@ -120,8 +120,9 @@ func (c *Coro) Ended() bool { return c.ended }
 
 // Stop releases the coroutine's goroutine. A body suspended in Yield sees
 // Yield return false; a body never started never runs; a body parked after
-// a panic or in runtime.Goexit finishes (its Goexit, if one was under way). Stop returns when the goroutine is done
-// with the body (or at once if it already is).
+// a panic or in runtime.Goexit finishes (its Goexit, if one was under
+// way). Stop returns when the goroutine is done with the body (or at once
+// if it already is).
 func (c *Coro) Stop() {
 	if !c.exited {
 		c.stop()
