@@ -92,6 +92,8 @@ func cmdRun(args []string, stdout, stderr io.Writer, progress bool) error {
 		}
 		strategies = []env.Strategy{st}
 	}
+	// Seed i goes to shard i%n; this shard's share of the seeds:
+	shardSeeds := (*seeds - shardI + shardN - 1) / shardN
 	if shardI != 0 {
 		// DFS is one search, not a set of seeds to split: shard 0 runs
 		// it whole and the other shards schedule none, so that no row
@@ -102,10 +104,10 @@ func cmdRun(args []string, stdout, stderr io.Writer, progress bool) error {
 			fmt.Fprintf(stdout, "nothing to run on shard %s: dfs runs on shard 0 only\n", *shard)
 			return nil
 		}
-		// Seed i goes to shard i%n: with fewer seeds than shards, some
-		// shards get none, and their rows would be empty (and, with
-		// -broken, counted as variants missed).
-		if (*seeds-shardI+shardN-1)/shardN == 0 {
+		// With fewer seeds than shards, some shards get none, and their
+		// rows would be empty (and, with -broken, counted as variants
+		// missed).
+		if shardSeeds == 0 {
 			fmt.Fprintf(stdout, "nothing to run on shard %s: -seeds %d leaves it no seed\n", *shard, *seeds)
 			return nil
 		}
@@ -144,7 +146,7 @@ func cmdRun(args []string, stdout, stderr io.Writer, progress bool) error {
 		if j.strategy == env.DFS {
 			total += *seeds // at most; the search may end sooner
 		} else {
-			total += (*seeds - shardI + shardN - 1) / shardN
+			total += shardSeeds
 		}
 	}
 	done := 0
