@@ -91,18 +91,27 @@ func (s *Sim) fireTimer() bool {
 
 // Now returns the virtual time. It stands still while any task can run and
 // jumps to the next timer when none can.
-func (s *Sim) Now() time.Time { return s.epoch.Add(s.now) }
+func (s *Sim) Now() time.Time {
+	s.mustCur("Sim.Now")
+	return s.epoch.Add(s.now)
+}
 
 // Since returns the virtual time elapsed since t.
-func (s *Sim) Since(t time.Time) time.Duration { return s.Now().Sub(t) }
+func (s *Sim) Since(t time.Time) time.Duration {
+	s.mustCur("Sim.Since")
+	return s.epoch.Add(s.now).Sub(t)
+}
 
 // Elapsed returns the virtual time elapsed since the run started.
-func (s *Sim) Elapsed() time.Duration { return s.now }
+func (s *Sim) Elapsed() time.Duration {
+	s.mustCur("Sim.Elapsed")
+	return s.now
+}
 
 // Sleep blocks the current task for d of virtual time. Sleep(d) with d <= 0
 // is a [Sim.Yield].
 func (s *Sim) Sleep(d time.Duration) {
-	t := s.mustCur("Sleep")
+	t := s.mustCur("Sim.Sleep")
 	if d <= 0 {
 		s.Yield()
 		return
@@ -129,24 +138,25 @@ type Timer struct {
 
 // NewTimer returns a timer that fires after d of virtual time.
 func (s *Sim) NewTimer(d time.Duration) *Timer {
+	s.mustCur("Sim.NewTimer")
 	tm := &Timer{s: s, C: NewChan[time.Time](s, 1)}
-	tm.f = func() { tm.C.trySend(s.Now()) }
+	tm.f = func() { tm.C.trySend(s.epoch.Add(s.now)) }
 	tm.t = s.addTimer(d, tm.f)
 	return tm
 }
 
 // After returns a channel that receives the virtual time after d, like
 // [time.After].
-func (s *Sim) After(d time.Duration) *Chan[time.Time] { return s.NewTimer(d).C }
+func (s *Sim) After(d time.Duration) *Chan[time.Time] {
+	s.mustCur("Sim.After")
+	return s.NewTimer(d).C
+}
 
 // AfterFunc runs f in a new task (named "afterfunc") after d of virtual
 // time, unless the timer is stopped first. The task starts with the
 // inheritable [Local] values of the caller of AfterFunc.
 func (s *Sim) AfterFunc(d time.Duration, f func()) *Timer {
-	var locals map[*localKey]any
-	if s.cur != nil {
-		locals = inheritable(s.cur.locals)
-	}
+	locals := inheritable(s.mustCur("Sim.AfterFunc").locals)
 	tm := &Timer{s: s}
 	tm.f = func() { s.goDetached("afterfunc", f, locals) }
 	tm.t = s.addTimer(d, tm.f)
@@ -154,11 +164,15 @@ func (s *Sim) AfterFunc(d time.Duration, f func()) *Timer {
 }
 
 // Stop prevents the timer from firing; it reports whether it was pending.
-func (tm *Timer) Stop() bool { return tm.s.stopTimer(tm.t) }
+func (tm *Timer) Stop() bool {
+	tm.s.mustCur("Timer.Stop")
+	return tm.s.stopTimer(tm.t)
+}
 
 // Reset makes the timer fire after d from now; it reports whether it was
 // pending.
 func (tm *Timer) Reset(d time.Duration) bool {
+	tm.s.mustCur("Timer.Reset")
 	was := tm.s.stopTimer(tm.t)
 	tm.t = tm.s.addTimer(d, tm.f)
 	return was

@@ -130,6 +130,10 @@ func (s *Sim) ended(t *Task, out coro.Outcome) {
 	s.live--
 	s.cur = nil
 	s.remove(t)
+	for _, j := range t.joiners {
+		s.wake(j)
+	}
+	t.joiners = nil
 	switch out {
 	case coro.Panicked:
 		v, stack := t.co.Panic()
@@ -171,19 +175,25 @@ func (s *Sim) unwind() {
 	}
 }
 
-// mustCur returns the running task, panicking if called outside one: from
-// outside the simulation, or from a goroutine that is not the running
-// task's (a bare go statement in a task), which would otherwise run beside
-// the task unscheduled and corrupt the run without a word.
+// mustCur returns the running task, panicking with [notATask]'s message if
+// called from anything else: from outside the simulation (another
+// goroutine, or after Run returned), or from a goroutine that is not the
+// running task's (a bare go statement in a task), which would otherwise
+// run beside the task unscheduled and corrupt the run without a word.
+// Every exported primitive calls it (directly or through a scheduling
+// point) before it touches any state.
 func (s *Sim) mustCur(what string) *Task {
 	t := s.cur
-	if t == nil {
-		panic("sim: " + what + " called outside a task of the simulation")
-	}
-	if t.goid != 0 && goid.Get() != t.goid {
-		panic("sim: " + what + " called from a goroutine that is not a task of the simulation (a go statement in a task? start tasks with Sim.Go)")
+	if t == nil || (t.goid != 0 && goid.Get() != t.goid) {
+		panic(notATask(what))
 	}
 	return t
+}
+
+// notATask is the message every primitive panics with when called from a
+// goroutine that is not a task of its simulation.
+func notATask(what string) string {
+	return "sim: " + what + " called from a goroutine that is not a task of the simulation (a go statement in a task, or a call after Run returned? start tasks with Sim.Go)"
 }
 
 // Current returns the task running now.
@@ -214,7 +224,10 @@ func (s *Sim) goDetached(name string, f func(), locals map[*localKey]any) *Task 
 func (s *Sim) Yield() { s.point(true) }
 
 // Steps returns the number of scheduling points passed so far.
-func (s *Sim) Steps() int { return s.steps }
+func (s *Sim) Steps() int {
+	s.mustCur("Sim.Steps")
+	return s.steps
+}
 
 // point is a scheduling point after which the current task can go on.
 func (s *Sim) point(yielding bool) {
@@ -427,6 +440,7 @@ func (s *Sim) choose(kind DecisionKind, n int) int {
 // simulated randomness is recorded in the schedule and replays. It is not a
 // scheduling point.
 func (s *Sim) Intn(n int) int {
+	s.mustCur("Sim.Intn")
 	if n <= 0 {
 		panic("sim: Intn of a non-positive number")
 	}
@@ -451,6 +465,7 @@ func (s *Sim) op(what, on string) {
 
 // Logf appends a note to the trace, in the current task's lane.
 func (s *Sim) Logf(format string, args ...any) {
+	s.mustCur("Sim.Logf")
 	if !s.trace.on() {
 		return
 	}
@@ -460,6 +475,7 @@ func (s *Sim) Logf(format string, args ...any) {
 // Annotate appends a note to the trace, in the current task's lane (or the
 // scheduler's, outside a task).
 func (s *Sim) Annotate(text string) {
+	s.mustCur("Sim.Annotate")
 	s.record(Event{Kind: EvNote, Task: s.taskID(), Text: text})
 }
 
@@ -469,6 +485,7 @@ func (s *Sim) Annotate(text string) {
 // timeline ("┌ label") and in the Chrome trace (an async slice). ids are
 // the caller's; one must not be reused while its interval is open.
 func (s *Sim) Begin(id uint64, label string) {
+	s.mustCur("Sim.Begin")
 	if !s.trace.on() {
 		return
 	}
@@ -483,6 +500,7 @@ func (s *Sim) Begin(id uint64, label string) {
 // ("└ label" in the timeline). Ending an interval that is not open is
 // recorded too, without a label.
 func (s *Sim) End(id uint64) {
+	s.mustCur("Sim.End")
 	if !s.trace.on() {
 		return
 	}
