@@ -62,31 +62,55 @@ func (s *Sim) stopTimer(t *timer) bool {
 	return true
 }
 
-// fireTimer advances virtual time to the earliest pending timer and fires
-// one of the timers due then; which one, if several, is a decision. It
-// reports false if no timer is pending.
-func (s *Sim) fireTimer() bool {
+// fireTimer fires one timer. With delay false (no task can run) it
+// advances virtual time to the earliest pending timer and fires one of the
+// timers due then; which one, if several, is a decision. With delay true
+// (tasks can run, and a timer is due now) the decision has one more
+// option, the last: fire none yet and let the tasks run, which counts as a
+// preemption. It reports whether a timer fired.
+func (s *Sim) fireTimer(delay bool) bool {
 	if len(s.timers) == 0 {
 		return false
 	}
 	if w := s.timers[0].when; w > s.now {
 		s.now = w
 	}
-	due := []*timer{s.timers[0]}
-	for _, t := range s.timers[1:] {
-		if t.when <= s.now {
-			due = append(due, t)
-		}
+	due := s.dueTimers()
+	n, rule := len(due), preemptNone
+	if delay {
+		n, rule = n+1, preemptLast
 	}
-	t := due[0]
-	if len(due) > 1 {
-		slices.SortFunc(due, func(a, b *timer) int { return a.seq - b.seq })
-		t = due[s.choose(KindTimer, len(due))]
+	i := s.chooseRule(KindTimer, n, rule)
+	if i == len(due) {
+		return false
 	}
+	t := due[i]
 	heap.Remove(&s.timers, t.idx)
 	s.record(Event{Kind: EvTimer, Task: -1, Arg: t.seq})
 	t.f()
 	return true
+}
+
+// dueTimers returns the timers due now, in creation order: the top of the
+// heap, walked down only through due timers, so that it costs what is due
+// and not what is pending.
+func (s *Sim) dueTimers() []*timer {
+	due := s.due[:0]
+	if len(s.timers) > 0 && s.timers[0].when <= s.now {
+		due = append(due, s.timers[0])
+	}
+	for i := 0; i < len(due); i++ {
+		for _, c := range [2]int{2*due[i].idx + 1, 2*due[i].idx + 2} {
+			if c < len(s.timers) && s.timers[c].when <= s.now {
+				due = append(due, s.timers[c])
+			}
+		}
+	}
+	if len(due) > 1 {
+		slices.SortFunc(due, func(a, b *timer) int { return a.seq - b.seq })
+	}
+	s.due = due
+	return due
 }
 
 // Now returns the virtual time. It stands still while any task can run and
