@@ -111,19 +111,9 @@ func (s *Sim) release() {
 // spawn creates a runnable task. It is not a scheduling point.
 func (s *Sim) spawn(name string, f func(), locals map[*localKey]any, parent int) *Task {
 	t := &Task{s: s, id: len(s.tasks), name: name, parent: parent, locals: locals, state: stateRunnable}
-	body := func(*coro.Coro) {
-		if s.aborting {
-			return
-		}
+	t.body = func(*coro.Coro) {
 		t.goid = goid.Get()
 		f()
-	}
-	if n := len(s.idle); n > 0 {
-		t.co = s.idle[n-1]
-		s.idle = s.idle[:n-1]
-		t.co.Reuse(body)
-	} else {
-		t.co = coro.New(body)
 	}
 	s.tasks = append(s.tasks, t)
 	s.live++
@@ -134,12 +124,29 @@ func (s *Sim) spawn(name string, f func(), locals map[*localKey]any, parent int)
 	return t
 }
 
+// start gives task t, about to run for the first time, a coroutine: one
+// whose task returned if there is one, so that a run of many short tasks
+// needs few goroutines, and none for the tasks that have not started.
+func (s *Sim) start(t *Task) {
+	if n := len(s.idle); n > 0 {
+		t.co = s.idle[n-1]
+		s.idle = s.idle[:n-1]
+		t.co.Reuse(t.body)
+	} else {
+		t.co = coro.New(t.body)
+	}
+	t.body = nil
+}
+
 // loop is the scheduler: it resumes one task at a time until none is left or
 // the run fails, then unwinds every task.
 func (s *Sim) loop() {
 	next := s.pick(nil, false)
 	for next != nil {
 		t := next
+		if t.co == nil {
+			s.start(t)
+		}
 		s.cur, t.state = t, stateRunning
 		s.resumes.Add(1)
 		out := t.co.Resume()
@@ -201,7 +208,13 @@ func (s *Sim) unwind() {
 	for i := 0; i < len(s.tasks); i++ {
 		t := s.tasks[i]
 		if t.co == nil {
-			continue // ended, and its coroutine went to s.idle
+			// Never started (it has no defers to run), or ended with its
+			// coroutine gone to s.idle.
+			if t.state != stateDone {
+				t.state = stateDone
+				s.live--
+			}
+			continue
 		}
 		for i := 0; t.state != stateDone && i < 100; i++ {
 			s.cur, t.state = t, stateRunning
