@@ -380,13 +380,15 @@ func (t *MockTracer) Inject(sc opentracing.SpanContext, format any, carrier any)
 }
 
 // Extract implements opentracing.Tracer. On error the SpanContext is nil;
-// on success it is a MockSpanContext.
+// on success it is a MockSpanContext. Extract never panics: a panic of the
+// carrier's methods (or of a registered Propagator) gives
+// opentracing.ErrInvalidCarrier.
 func (t *MockTracer) Extract(format any, carrier any) (opentracing.SpanContext, error) {
 	p := t.propagator(format)
 	if p == nil {
 		return nil, opentracing.ErrUnsupportedFormat
 	}
-	msc, err := p.Extract(carrier)
+	msc, err := extractSafely(p, carrier)
 	if err != nil {
 		return nil, err
 	}
