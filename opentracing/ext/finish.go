@@ -22,20 +22,21 @@ import (
 //	}
 //
 // A function fails in one of two ways, and Finish records both with the
-// five fields of Python's error hook, after the tag error=true:
+// tag error=true and the five fields of Python's error hook:
 //
-//		event=error  error.kind=<Go type>  error.object=<value>  message=<text>  stack=<frames>
+//	event=error  error.kind=<Go type>  error.object=<value>  message=<text>  stack=<frames>
 //
-//	  - It returns a non-nil error through *errp: the value is the error,
-//	    the message err.Error(), the stack the frames of the function that
-//	    deferred Finish and its callers.
-//	  - It panics: Finish recovers the panic, records the panic value (the
-//	    message is Error() for an error, fmt.Sprint otherwise; panic(nil)
-//	    arrives as a *runtime.PanicNilError), the stack from the frame that
-//	    panicked, finishes the span, and panics again with the very same
-//	    value, so callers see the panic unchanged. A panic is recorded even
-//	    when *errp is nil, and the error *errp holds then is not the
-//	    function's result and is not recorded.
+// A returned error is a non-nil *errp: the value is the error, the
+// message err.Error(), the stack the frames of the function that deferred
+// Finish and its callers.
+//
+// A panic is recovered and recorded: the value is the panic value (the
+// message is Error() for an error, fmt.Sprint otherwise; panic(nil)
+// arrives as a *runtime.PanicNilError), the stack starts at the frame
+// that panicked. Finish then finishes the span and panics again with the
+// very same value, so callers see the panic unchanged. A panic is
+// recorded even when *errp is set: that error is not the function's
+// result, and is not recorded.
 //
 // On success (no panic, *errp nil) Finish just finishes the span. errp
 // may be nil to record panics only; a nil span is allowed and nothing is
