@@ -101,7 +101,7 @@ func (s *Sim) fail(kind error, t *Task, value any, stack, msg string) {
 		f.Task, f.TaskName = t.id, t.name
 	}
 	s.failure = f
-	f.Schedule = EncodeSchedule(s.choices)
+	f.Schedule = EncodeSchedule(s.choices.all())
 	f.Report = s.report(f)
 }
 
@@ -124,7 +124,7 @@ func (s *Sim) failBlocked() {
 func (s *Sim) report(f *Failure) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%v: %s\n", f.Err, f.Message)
-	fmt.Fprintf(&b, "strategy %s, seed %d, %d steps, %d decisions, virtual time +%v\n", f.Strategy, f.Seed, f.Steps, len(s.choices), f.Time)
+	fmt.Fprintf(&b, "strategy %s, seed %d, %d steps, %d decisions, virtual time +%v\n", f.Strategy, f.Seed, f.Steps, s.choices.len(), f.Time)
 	b.WriteString("tasks:\n")
 	stacks := goroutineStacks()
 	for _, t := range s.tasks {
