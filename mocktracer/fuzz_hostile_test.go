@@ -115,13 +115,13 @@ func FuzzExtractHostileReader(f *testing.F) {
 	valid := binaryOf(f, mocktracer.MockSpanContext{TraceID: 1, SpanID: 2, Sampled: true, Baggage: map[string]string{"k": "v"}})
 	f.Add(valid, []byte{}, uint8(0))
 	f.Add(valid, []byte{0, 0, 0, 0, 3, 3, 0}, uint8(0))  // a byte at a time, some empty reads
-	f.Add(valid, []byte{opPanic}, uint8(0))             // Read panics with nil
+	f.Add(valid, []byte{opPanic}, uint8(0))              // Read panics with nil
 	f.Add(valid, []byte{0, 0, 1<<3 | opPanic}, uint8(0)) // Read panics mid-body
-	f.Add(valid, []byte{opNegative}, uint8(0))          // a negative count
+	f.Add(valid, []byte{opNegative}, uint8(0))           // a negative count
 	f.Add(valid, []byte{0, 0, 7<<3 | opNegative}, uint8(0))
-	f.Add(valid, []byte{opTooMany}, uint8(0))   // more than asked
-	f.Add(valid, []byte{opStuck}, uint8(0))     // (0, nil) for ever
-	f.Add(valid, []byte{0, opStuck}, uint8(0))  // ... mid-body
+	f.Add(valid, []byte{opTooMany}, uint8(0))  // more than asked
+	f.Add(valid, []byte{opStuck}, uint8(0))    // (0, nil) for ever
+	f.Add(valid, []byte{0, opStuck}, uint8(0)) // ... mid-body
 	f.Add(valid, bytes.Repeat([]byte{opEmpty}, 120), uint8(0))
 	f.Add([]byte{1, 0x80, 0x80, 0x40}, []byte{}, uint8(0)) // declares 1 MiB, holds none
 	f.Add(valid, []byte{}, uint8(1))                       // a wrapper around a nil *bytes.Reader
