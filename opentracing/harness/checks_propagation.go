@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/tracebed/tracebed/opentracing"
+	"github.com/tracebed/tracebed/opentracing/ext"
 )
 
 var propagationChecks = []checkDef{
@@ -126,6 +127,34 @@ func checkInjectExtract(e *env, f format) {
 	defer child.Finish()
 	if !p.SameTrace(sp, child) {
 		e.errorf("span started ChildOf(Extract(%s)): not in the injected span's trace", f.name)
+	}
+	e.wantSampledSurvives(f)
+}
+
+// wantSampledSurvives checks, with a SamplingProbe, that Inject then
+// Extract in f keeps the sampled flag of a span left sampled and of one
+// whose sampling.priority tag is 0 (a tracer that ignores the tag has two
+// sampled spans, and must keep that).
+func (e *env) wantSampledSurvives(f format) {
+	e.t.Helper()
+	sp := optional[SamplingProbe](e)
+	if sp == nil {
+		return
+	}
+	spans := map[string]opentracing.Span{
+		"default":             e.start("sampled"),
+		"sampling.priority=0": e.start("unsampled", opentracing.Tag{Key: string(ext.SamplingPriority), Value: uint16(0)}),
+	}
+	for _, name := range []string{"default", "sampling.priority=0"} {
+		span := spans[name]
+		want := sp.Sampled(span.Context())
+		got, err := e.roundTrip(f, span.Context())
+		if err == nil {
+			if g := sp.Sampled(got); g != want {
+				e.errorf("Extract(%s) of a span (%s) with Sampled = %v: probe Sampled = %v, want the flag kept", f.name, name, want, g)
+			}
+		}
+		span.Finish()
 	}
 }
 

@@ -2,7 +2,11 @@ package harness
 
 import (
 	"errors"
+	"fmt"
+	"maps"
+	"reflect"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/tracebed/tracebed/opentracing"
@@ -27,6 +31,7 @@ var spanChecks = []checkDef{
 	{"LogFields", 0, checkLogFields},
 	{"LogFieldsAt", 0, checkLogFieldsAt},
 	{"DeprecatedLogging", 0, checkDeprecatedLogging},
+	{"SpanIDsUnique", 0, checkSpanIDsUnique},
 }
 
 func checkStartSpanFinish(e *env) {
@@ -39,6 +44,7 @@ func checkStartSpanFinish(e *env) {
 	}
 	sp.LogFields(log.String("hospital", "Brooklyn Pre-Med Hospital"), log.String("city", "Old New York"))
 	sp.Finish()
+	e.wantName("StartSpan(\"Fry\")", sp, "Fry")
 	if sp.Context() == nil {
 		e.errorf("Span.Context() after Finish = nil, want the SpanContext (it stays valid)")
 	}
@@ -203,6 +209,19 @@ func checkFinishWithOptions(e *env) {
 	})
 	now := e.start("now")
 	now.FinishWithOptions(opentracing.FinishOptions{})
+	if tp := optional[TimeProbe](e); tp != nil {
+		if got := tp.StartTime(sp); !got.Equal(epoch) {
+			e.errorf("StartSpan(StartTime(%v)): probe StartTime = %v, want the time given", epoch, got)
+		}
+		if got, want := tp.FinishTime(sp), epoch.Add(time.Second); !got.Equal(want) {
+			e.errorf("FinishWithOptions(FinishTime: %v): probe FinishTime = %v, want the time given", want, got)
+		}
+		start, finish := tp.StartTime(now), tp.FinishTime(now)
+		if start.IsZero() || finish.IsZero() || finish.Before(start) {
+			e.errorf("StartSpan then FinishWithOptions without times: probe StartTime = %v, FinishTime = %v, want non-zero times, finish no earlier than start", start, finish)
+		}
+	}
+	e.wantLogs("FinishWithOptions(LogRecords: ...)", sp, wantLog{at: epoch.Add(time.Millisecond), fields: []log.Field{log.String("event", "done"), log.Int("count", 3)}})
 	if p := e.probe(); p != nil {
 		for _, s := range []opentracing.Span{sp, now} {
 			if n := p.FinishCount(s); n != 1 {
@@ -214,10 +233,67 @@ func checkFinishWithOptions(e *env) {
 
 func checkSetOperationName(e *env) {
 	sp := e.start("")
+	e.wantName("StartSpan(\"\")", sp, "")
 	if got := sp.SetOperationName("Farnsworth"); !same(got, sp) {
 		e.errorf("SetOperationName returned %s, want the span itself", describe(got))
 	}
+	e.wantName("SetOperationName(\"Farnsworth\")", sp, "Farnsworth")
 	sp.Finish()
+}
+
+// wantName fails the check unless the OperationNameProbe, when there is
+// one, reports want as span's operation name.
+func (e *env) wantName(what string, span opentracing.Span, want string) {
+	e.t.Helper()
+	if np := optional[OperationNameProbe](e); np != nil {
+		if got := np.OperationName(span); got != want {
+			e.errorf("%s: probe OperationName = %q, want %q", what, got, want)
+		}
+	}
+}
+
+// wantLog is a log record a check expects: at is its timestamp, or zero
+// for "any non-zero time" (the tracer's now).
+type wantLog struct {
+	at     time.Time
+	fields []log.Field
+}
+
+// wantLogs fails the check unless the LogProbe, when there is one,
+// reports the records want for span: same timestamps, same field keys and
+// values (as fmt.Sprint renders them).
+func (e *env) wantLogs(what string, span opentracing.Span, want ...wantLog) {
+	e.t.Helper()
+	lp := optional[LogProbe](e)
+	if lp == nil {
+		return
+	}
+	got := lp.Logs(span)
+	if len(got) != len(want) {
+		e.errorf("%s: probe Logs has %d records, want %d", what, len(got), len(want))
+		return
+	}
+	for i, w := range want {
+		g := got[i]
+		switch {
+		case w.at.IsZero() && g.Timestamp.IsZero():
+			e.errorf("%s: record %d has a zero timestamp, want the time it was logged", what, i)
+		case !w.at.IsZero() && !g.Timestamp.Equal(w.at):
+			e.errorf("%s: record %d has timestamp %v, want %v (the timestamp given)", what, i, g.Timestamp, w.at)
+		}
+		if gf, wf := renderFields(g.Fields), renderFields(w.fields); !slices.Equal(gf, wf) {
+			e.errorf("%s: record %d has fields %q, want %q", what, i, gf, wf)
+		}
+	}
+}
+
+// renderFields renders fields as "key=value" for comparison.
+func renderFields(fields []log.Field) []string {
+	out := make([]string, 0, len(fields))
+	for _, f := range fields {
+		out = append(out, fmt.Sprintf("%s=%v", f.Key(), f.Value()))
+	}
+	return out
 }
 
 func checkTagValueTypes(e *env) {
@@ -236,7 +312,39 @@ func checkTagValueTypes(e *env) {
 	// Chained, as Python's check does.
 	sp.SetTag("age", 24).SetTag("human", true).SetTag("work", "delivery boy")
 	sp.Finish()
-	e.start("tags at start", opentracing.Tags{"i": 1, "b": true, "s": "x", "f": 1.5, "u": uint16(7)}).Finish()
+	startTags := opentracing.Tags{"i": 1, "b": true, "s": "x", "f": 1.5, "u": uint16(7)}
+	atStart := e.start("tags at start", startTags)
+	atStart.Finish()
+
+	tp := optional[TagProbe](e)
+	if tp == nil {
+		return
+	}
+	typed := e.start("typed tags")
+	want := map[string]any{}
+	for i, v := range values {
+		k := fmt.Sprintf("tag-%d-%T", i, v)
+		typed.SetTag(k, v)
+		want[k] = v
+	}
+	typed.Finish()
+	e.wantTags("SetTag", tp.Tags(typed), want)
+	e.wantTags("StartSpan(Tags{...})", tp.Tags(atStart), startTags)
+}
+
+// wantTags fails the check unless got holds every tag of want with the
+// same value and Go type.
+func (e *env) wantTags(what string, got, want map[string]any) {
+	e.t.Helper()
+	for _, k := range slices.Sorted(maps.Keys(want)) {
+		g, ok := got[k]
+		switch w := want[k]; {
+		case !ok:
+			e.errorf("%s(%q, %s): probe Tags has no %q", what, k, describe(w), k)
+		case reflect.TypeOf(g) != reflect.TypeOf(w) || !same(g, w):
+			e.errorf("%s(%q, %s): probe Tags[%q] = %s, want the value with its Go type", what, k, describe(w), k, describe(g))
+		}
+	}
 }
 
 func checkUnicodeTags(e *env) {
@@ -295,4 +403,62 @@ func checkLogFieldsAt(e *env) {
 	sp.LogFields(log.Event("without timestamp"))
 	sp.LogFieldsAt(time.Time{}, log.Event("zero timestamp means now"))
 	sp.FinishWithOptions(opentracing.FinishOptions{FinishTime: epoch.Add(time.Hour)})
+	e.wantLogs("LogFieldsAt, LogFields, LogFieldsAt(zero time)", sp,
+		wantLog{at: epoch.Add(time.Millisecond), fields: []log.Field{log.String("event", "with timestamp"), log.Int("n", 1)}},
+		wantLog{fields: []log.Field{log.String("event", "without timestamp")}},
+		wantLog{fields: []log.Field{log.String("event", "zero timestamp means now")}},
+	)
+}
+
+// checkSpanIDsUnique starts spans in several traces, from several
+// goroutines at once; with an IDProbe, no two may share a span id, and a
+// child has its parent's trace id.
+func checkSpanIDsUnique(e *env) {
+	const goroutines, roots = 4, 25
+	type family struct{ root, child, grandchild opentracing.SpanContext }
+	families := make([][]family, goroutines)
+	var wg sync.WaitGroup
+	panics := make([]any, goroutines)
+	for g := range goroutines {
+		wg.Go(func() {
+			// A panic here would kill the test binary: Run recovers only
+			// on the check's own goroutine.
+			defer func() { panics[g] = recover() }()
+			for range roots {
+				root := e.tracer.StartSpan("root", opentracing.IgnoreActiveSpan())
+				child := e.tracer.StartSpan("child", opentracing.ChildOf(root.Context()))
+				grandchild := e.tracer.StartSpan("grandchild", opentracing.ChildOf(child.Context()))
+				families[g] = append(families[g], family{root.Context(), child.Context(), grandchild.Context()})
+				grandchild.Finish()
+				child.Finish()
+				root.Finish()
+			}
+		})
+	}
+	wg.Wait()
+	for _, p := range panics {
+		if p != nil {
+			e.fatalf("panic: %v (starting spans on %d goroutines at once)", p, goroutines)
+		}
+	}
+	ip := optional[IDProbe](e)
+	if ip == nil {
+		return
+	}
+	seen := map[string]bool{}
+	for _, fams := range families {
+		for _, f := range fams {
+			trace, _ := ip.IDs(f.root)
+			for _, sc := range []opentracing.SpanContext{f.root, f.child, f.grandchild} {
+				tid, sid := ip.IDs(sc)
+				if seen[sid] {
+					e.fatalf("span id %q given to two spans (of %d started on %d goroutines), want every span id unique", sid, 3*goroutines*roots, goroutines)
+				}
+				seen[sid] = true
+				if tid != trace {
+					e.errorf("descendant of a root span with trace id %q has trace id %q, want its root's", trace, tid)
+				}
+			}
+		}
+	}
 }

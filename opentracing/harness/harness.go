@@ -51,6 +51,18 @@ NilReferenceIgnored, StartChildSpan) then also check that ChildOf is
 recorded as child_of, FollowsFrom as follows_from, the implicit reference
 to the active span as child_of, and that a nil reference adds none.
 
+A Probe may also report what the tracer recorded, through optional
+accessors that are small interfaces of their own: [TimeProbe] (start
+and finish times), [OperationNameProbe], [TagProbe] (tag values with
+their Go types), [LogProbe] (log records with timestamps and fields),
+[SamplingProbe] (the sampled flag of a SpanContext) and [IDProbe] (trace
+and span ids). The harness then checks that the StartTime option,
+FinishOptions' finish time and log records, LogFieldsAt's timestamps
+and SetOperationName are kept, that an int tag stays an int, that the
+sampled flag survives Inject and Extract in every format, and that span
+ids never repeat (SpanIDsUnique starts spans on several goroutines at
+once). Without an accessor, its parts of the checks are left out.
+
 # Checks
 
 The checks, in the order they run, by group:
@@ -58,7 +70,7 @@ The checks, in the order they run, by group:
   - spans: StartSpanFinish, StartSpanEveryOption, StartSpanReferences,
     NilReferenceIgnored, StartChildSpan, FinishWithOptions,
     SetOperationName, TagValueTypes, UnicodeTags, Chaining, LogKV,
-    LogFields, LogFieldsAt, DeprecatedLogging;
+    LogFields, LogFieldsAt, DeprecatedLogging, SpanIDsUnique;
   - baggage: BaggageEmptyOnNewSpan, BaggageSetGet, BaggageMultiAndStop,
     BaggageUnicode, BaggageToFutureChildren, BaggageContextImmutable;
   - propagation: InjectExtract{TextMap,HTTPHeaders,Binary},
@@ -254,8 +266,10 @@ func CheckEverything() Option {
 }
 
 // UseProbe supplies a Probe for the deeper checks; if p also implements
-// ReferenceProbe, the types of references are checked too. UseProbe(nil)
-// removes it.
+// ReferenceProbe, the types of references are checked too, and so is what
+// the tracer recorded for each optional accessor p implements (TimeProbe,
+// OperationNameProbe, TagProbe, LogProbe, SamplingProbe, IDProbe).
+// UseProbe(nil) removes it.
 func UseProbe(p Probe) Option {
 	return optionFunc(func(c *config) {
 		c.probe = p

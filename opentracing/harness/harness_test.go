@@ -238,6 +238,29 @@ func TestAPIChecks_BrokenTracers(t *testing.T) {
 				"StartSpanDoesNotActivate", "StartSpanEveryOption", "ActivateAndClose", "ActiveSpanImplicitParent",
 			},
 		},
+		// The bugs below are seen only through the Probe's optional
+		// accessors of recorded content.
+		{name: "ignores the StartTime option", give: breakage{ignoreStartTime: true}, wantFailed: []string{"FinishWithOptions"}},
+		{name: "ignores FinishOptions.FinishTime", give: breakage{ignoreFinishTime: true}, wantFailed: []string{"FinishWithOptions"}},
+		{
+			name:       "ignores log record timestamps",
+			give:       breakage{ignoreLogTimestamps: true},
+			wantFailed: []string{"FinishWithOptions", "LogFieldsAt"},
+		},
+		{name: "ignores SetOperationName", give: breakage{ignoreSetOpName: true}, wantFailed: []string{"SetOperationName"}},
+		{name: "stores int tags as strings", give: breakage{intTagsAsStrings: true}, wantFailed: []string{"TagValueTypes"}},
+		{
+			name:       "loses the sampled flag in Inject",
+			give:       breakage{dropSampled: true},
+			wantFailed: []string{"InjectExtractTextMap", "InjectExtractHTTPHeaders", "InjectExtractBinary"},
+		},
+		{
+			// Two roots then share span id 1, so IsParent cannot tell the
+			// explicit parent from the active span either.
+			name:       "repeats span ids across traces",
+			give:       breakage{repeatSpanIDs: true},
+			wantFailed: []string{"SpanIDsUnique", "ExplicitParentOverridesActive"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -296,6 +319,21 @@ func TestAPIChecks_ReferenceTypesNeedAReferenceProbe(t *testing.T) {
 		"StartSpan(FollowsFrom(parent)): probe ReferenceTypes = [child_of], want [follows_from]",
 		"StartSpan(ChildOf(parent), FollowsFrom(other)): probe ReferenceTypes = [child_of child_of], want [child_of follows_from] (or a leading part of it)",
 	}, out.msgs["StartSpanReferences"])
+}
+
+// TestAPIChecks_RecordedContentNeedsTheOptionalProbes shows that the
+// checks of recorded content are left out for a Probe without the
+// optional accessors: the tracers that ignore times, names, tag types,
+// the sampled flag or repeat span ids within a trace only pass with a
+// plain Probe.
+func TestAPIChecks_RecordedContentNeedsTheOptionalProbes(t *testing.T) {
+	for _, b := range []breakage{
+		{ignoreStartTime: true}, {ignoreFinishTime: true}, {ignoreLogTimestamps: true},
+		{ignoreSetOpName: true}, {intTagsAsStrings: true}, {dropSampled: true},
+	} {
+		out := run(newRefTracer(b), harness.CheckEverything(), harness.UseProbe(plainProbe{refProbe{}}))
+		assert.Empty(t, out.failed, "%+v: messages: %v", b, out.msgs)
+	}
 }
 
 // TestAPIChecks_ReferenceTypesMayBeALeadingPart shows what a ReferenceProbe

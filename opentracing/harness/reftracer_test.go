@@ -26,9 +26,23 @@ import (
 type refTracer struct {
 	broken breakage
 
-	mu     sync.Mutex // guards nextID and stack
-	nextID uint64
-	stack  []*refScope
+	mu         sync.Mutex // guards nextID, stack, ticks and traceSpans
+	nextID     uint64
+	stack      []*refScope
+	ticks      int               // the clock: refClockStart + ticks ms
+	traceSpans map[uint64]uint64 // with repeatSpanIDs, spans started per trace
+}
+
+// refClockStart is the reference tracer's clock at tick 0: far from the
+// harness's explicit times, so that a tracer that ignores them is seen.
+var refClockStart = time.Date(2030, time.June, 1, 0, 0, 0, 0, time.UTC)
+
+// now reads the tracer's deterministic clock, a millisecond per reading.
+func (t *refTracer) now() time.Time {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.ticks++
+	return refClockStart.Add(time.Duration(t.ticks) * time.Millisecond)
 }
 
 // breakage lists the bugs refTracer can be told to have.
@@ -50,6 +64,13 @@ type breakage struct {
 	followsFromIsRoot    bool // StartSpan turns a FollowsFrom reference into a root span of a new trace
 	startActivates       bool // StartSpan activates the span (until it finishes), as StartActiveSpan does
 	followsFromAsChildOf bool // StartSpan records a FollowsFrom reference as ChildOf
+	ignoreStartTime      bool // StartSpan takes now, not the StartTime option
+	ignoreFinishTime     bool // FinishWithOptions takes now, not FinishTime
+	ignoreLogTimestamps  bool // log records get now, not the timestamp given
+	ignoreSetOpName      bool // SetOperationName does nothing
+	intTagsAsStrings     bool // int tags are stored as their decimal string
+	dropSampled          bool // Inject does not write the sampled flag (Extract then says sampled)
+	repeatSpanIDs        bool // span ids count from 1 in every trace
 }
 
 func newRefTracer(b breakage) func() (opentracing.Tracer, func()) {
@@ -64,6 +85,7 @@ var (
 
 type refContext struct {
 	traceID, spanID uint64
+	notSampled      bool
 	baggage         map[string]string
 }
 
@@ -81,9 +103,14 @@ type refSpan struct {
 	refTypes  []opentracing.SpanReferenceType // never changed after start
 	autoScope *refScope                       // with startActivates, the scope StartSpan opened
 
-	mu       sync.Mutex // guards ctx and finishes
+	mu       sync.Mutex // guards every field below
 	ctx      *refContext
 	finishes int
+	name     string
+	tags     map[string]any
+	logs     []opentracing.LogRecord
+	start    time.Time
+	finish   time.Time
 }
 
 func (t *refTracer) id() uint64 {
@@ -94,14 +121,14 @@ func (t *refTracer) id() uint64 {
 }
 
 func (t *refTracer) StartSpan(name string, opts ...opentracing.StartSpanOption) opentracing.Span {
-	sp := t.startSpan(opts)
+	sp := t.startSpan(name, opts)
 	if t.broken.startActivates {
 		sp.autoScope = t.Activate(sp, false).(*refScope)
 	}
 	return sp
 }
 
-func (t *refTracer) startSpan(opts []opentracing.StartSpanOption) *refSpan {
+func (t *refTracer) startSpan(name string, opts []opentracing.StartSpanOption) *refSpan {
 	var sm opentracing.ScopeManager = t
 	if t.broken.ignoreActive {
 		sm = nil
@@ -116,7 +143,10 @@ func (t *refTracer) startSpan(opts []opentracing.StartSpanOption) *refSpan {
 	if t.broken.followsFromIsRoot && len(o.References) > 0 && o.References[0].Type == opentracing.FollowsFromRef {
 		o.References = nil
 	}
-	sp := &refSpan{tracer: t, ctx: &refContext{spanID: t.id()}}
+	sp := &refSpan{tracer: t, ctx: &refContext{spanID: t.id()}, name: name, start: o.StartTime}
+	if sp.start.IsZero() || t.broken.ignoreStartTime {
+		sp.start = t.now()
+	}
 	for _, r := range o.References {
 		if t.broken.followsFromAsChildOf && r.Type == opentracing.FollowsFromRef {
 			r.Type = opentracing.ChildOfRef
@@ -128,15 +158,28 @@ func (t *refTracer) startSpan(opts []opentracing.StartSpanOption) *refSpan {
 		sp.parentID = parent.spanID
 		sp.ctx.traceID = parent.traceID
 		sp.ctx.baggage = maps.Clone(parent.baggage)
+		sp.ctx.notSampled = parent.notSampled
 	} else {
 		sp.ctx.traceID = t.id()
+	}
+	if t.broken.repeatSpanIDs {
+		t.mu.Lock()
+		if t.traceSpans == nil {
+			t.traceSpans = map[uint64]uint64{}
+		}
+		t.traceSpans[sp.ctx.traceID]++
+		sp.ctx.spanID = t.traceSpans[sp.ctx.traceID]
+		t.mu.Unlock()
+	}
+	for k, v := range o.Tags {
+		sp.setTag(k, v)
 	}
 	return sp
 }
 
 func (t *refTracer) StartActiveSpan(name string, opts ...opentracing.StartSpanOption) opentracing.Scope {
 	o := opentracing.NewStartSpanOptions(nil, opts...)
-	return t.Activate(t.startSpan(opts), !o.KeepOpenOnClose)
+	return t.Activate(t.startSpan(name, opts), !o.KeepOpenOnClose)
 }
 
 func (t *refTracer) ScopeManager() opentracing.ScopeManager { return t }
@@ -197,9 +240,19 @@ func (s *refSpan) context() *refContext {
 }
 
 func (s *refSpan) Finish() { s.FinishWithOptions(opentracing.FinishOptions{}) }
-func (s *refSpan) FinishWithOptions(opentracing.FinishOptions) {
+func (s *refSpan) FinishWithOptions(o opentracing.FinishOptions) {
+	at := o.FinishTime
+	if at.IsZero() || s.tracer.broken.ignoreFinishTime {
+		at = s.tracer.now()
+	}
+	for _, r := range o.LogRecords {
+		s.log(r.Timestamp, r.Fields)
+	}
 	s.mu.Lock()
 	s.finishes++
+	if s.finishes == 1 {
+		s.finish = at
+	}
 	s.mu.Unlock()
 	if a := s.autoScope; a != nil {
 		t := s.tracer
@@ -208,15 +261,47 @@ func (s *refSpan) FinishWithOptions(opentracing.FinishOptions) {
 		t.mu.Unlock()
 	}
 }
-func (s *refSpan) Context() opentracing.SpanContext         { return s.context() }
-func (s *refSpan) SetOperationName(string) opentracing.Span { return s }
-func (s *refSpan) SetTag(string, any) opentracing.Span      { return s }
-func (s *refSpan) LogFields(...log.Field)                   {}
-func (s *refSpan) LogFieldsAt(time.Time, ...log.Field)      {}
-func (s *refSpan) BaggageItem(k string) string              { return s.context().baggage[k] }
-func (s *refSpan) Tracer() opentracing.Tracer               { return s.tracer }
-func (s *refSpan) LogEvent(string)                          {}
-func (s *refSpan) LogEventWithPayload(string, any)          {}
+func (s *refSpan) Context() opentracing.SpanContext { return s.context() }
+func (s *refSpan) SetOperationName(name string) opentracing.Span {
+	if !s.tracer.broken.ignoreSetOpName {
+		s.mu.Lock()
+		s.name = name
+		s.mu.Unlock()
+	}
+	return s
+}
+func (s *refSpan) SetTag(k string, v any) opentracing.Span { s.setTag(k, v); return s }
+func (s *refSpan) setTag(k string, v any) {
+	if _, isInt := v.(int); isInt && s.tracer.broken.intTagsAsStrings {
+		v = fmt.Sprint(v)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tags == nil {
+		s.tags = map[string]any{}
+	}
+	s.tags[k] = v
+	if k == "sampling.priority" {
+		// A new context: the old one is immutable.
+		c := *s.ctx
+		c.notSampled = fmt.Sprint(v) == "0"
+		s.ctx = &c
+	}
+}
+func (s *refSpan) LogFields(f ...log.Field)                 { s.log(time.Time{}, f) }
+func (s *refSpan) LogFieldsAt(ts time.Time, f ...log.Field) { s.log(ts, f) }
+func (s *refSpan) log(ts time.Time, f []log.Field) {
+	if ts.IsZero() || s.tracer.broken.ignoreLogTimestamps {
+		ts = s.tracer.now()
+	}
+	s.mu.Lock()
+	s.logs = append(s.logs, opentracing.LogRecord{Timestamp: ts, Fields: slices.Clone(f)})
+	s.mu.Unlock()
+}
+func (s *refSpan) BaggageItem(k string) string     { return s.context().baggage[k] }
+func (s *refSpan) Tracer() opentracing.Tracer      { return s.tracer }
+func (s *refSpan) LogEvent(string)                 {}
+func (s *refSpan) LogEventWithPayload(string, any) {}
 
 //lint:ignore SA1019 refSpan implements the deprecated method.
 func (s *refSpan) Log(opentracing.LogData) {}
@@ -244,13 +329,14 @@ func (s *refSpan) SetBaggageItem(k, v string) opentracing.Span {
 		b = map[string]string{}
 	}
 	b[k] = v
-	s.ctx = &refContext{traceID: s.ctx.traceID, spanID: s.ctx.spanID, baggage: b}
+	s.ctx = &refContext{traceID: s.ctx.traceID, spanID: s.ctx.spanID, notSampled: s.ctx.notSampled, baggage: b}
 	return s
 }
 
 const (
 	keyTrace  = "ref-traceid"
 	keySpan   = "ref-spanid"
+	keySamp   = "ref-sampled"
 	keyPrefix = "ref-bag-"
 	magic     = "REF1"
 )
@@ -290,6 +376,9 @@ func (t *refTracer) Inject(sc opentracing.SpanContext, format any, carrier any) 
 		}
 		w.Set(keyTrace, strconv.FormatUint(c.traceID, 16))
 		w.Set(keySpan, strconv.FormatUint(c.spanID, 16))
+		if !t.broken.dropSampled {
+			w.Set(keySamp, strconv.FormatBool(!c.notSampled))
+		}
 		for k, v := range c.baggage {
 			if !t.broken.rawHeaderValues {
 				v = url.QueryEscape(v)
@@ -306,6 +395,11 @@ func (t *refTracer) Inject(sc opentracing.SpanContext, format any, carrier any) 
 		b = append(b, magic...)
 		b = binary.BigEndian.AppendUint64(b, c.traceID)
 		b = binary.BigEndian.AppendUint64(b, c.spanID)
+		var flags byte
+		if !c.notSampled || t.broken.dropSampled {
+			flags = 1
+		}
+		b = append(b, flags)
 		b = binary.BigEndian.AppendUint32(b, uint32(len(c.baggage)))
 		for k, v := range c.baggage {
 			b = binary.BigEndian.AppendUint32(b, uint32(len(k)))
@@ -379,6 +473,12 @@ func (t *refTracer) extractText(r opentracing.TextMapReader, http bool) (*refCon
 			} else {
 				c.spanID = n
 			}
+		case key == keySamp:
+			b, err := strconv.ParseBool(val)
+			if err != nil {
+				bad++
+			}
+			c.notSampled = !b
 		case strings.HasPrefix(key, keyPrefix):
 			k, err1 := url.QueryUnescape(key[len(keyPrefix):])
 			v, err2 := url.QueryUnescape(val)
@@ -415,14 +515,15 @@ func extractBinary(r io.Reader) (*refContext, error) {
 	}
 	c := &refContext{}
 	corrupt := fmt.Errorf("%w: %d bytes", opentracing.ErrSpanContextCorrupted, len(b))
-	if !bytes.HasPrefix(b, []byte(magic)) || len(b) < len(magic)+20 {
+	if !bytes.HasPrefix(b, []byte(magic)) || len(b) < len(magic)+21 || b[len(magic)+16] > 1 {
 		return c, corrupt
 	}
 	b = b[len(magic):]
 	c.traceID = binary.BigEndian.Uint64(b)
 	c.spanID = binary.BigEndian.Uint64(b[8:])
-	n := binary.BigEndian.Uint32(b[16:])
-	b = b[20:]
+	c.notSampled = b[16] == 0
+	n := binary.BigEndian.Uint32(b[17:])
+	b = b[21:]
 	next := func() (string, bool) {
 		if len(b) < 4 || uint32(len(b)-4) < binary.BigEndian.Uint32(b) {
 			return "", false
@@ -484,4 +585,42 @@ func (refProbe) FinishCount(s opentracing.Span) int {
 
 func (refProbe) ReferenceTypes(s opentracing.Span) []opentracing.SpanReferenceType {
 	return slices.Clone(s.(*refSpan).refTypes)
+}
+
+var (
+	_ harness.TimeProbe          = refProbe{}
+	_ harness.OperationNameProbe = refProbe{}
+	_ harness.TagProbe           = refProbe{}
+	_ harness.LogProbe           = refProbe{}
+	_ harness.SamplingProbe      = refProbe{}
+	_ harness.IDProbe            = refProbe{}
+)
+
+// locked runs f on s's fields under its lock.
+func locked[T any](s opentracing.Span, f func(*refSpan) T) T {
+	sp := s.(*refSpan)
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	return f(sp)
+}
+
+func (refProbe) StartTime(s opentracing.Span) time.Time {
+	return locked(s, func(sp *refSpan) time.Time { return sp.start })
+}
+func (refProbe) FinishTime(s opentracing.Span) time.Time {
+	return locked(s, func(sp *refSpan) time.Time { return sp.finish })
+}
+func (refProbe) OperationName(s opentracing.Span) string {
+	return locked(s, func(sp *refSpan) string { return sp.name })
+}
+func (refProbe) Tags(s opentracing.Span) map[string]any {
+	return locked(s, func(sp *refSpan) map[string]any { return maps.Clone(sp.tags) })
+}
+func (refProbe) Logs(s opentracing.Span) []opentracing.LogRecord {
+	return locked(s, func(sp *refSpan) []opentracing.LogRecord { return slices.Clone(sp.logs) })
+}
+func (refProbe) Sampled(sc opentracing.SpanContext) bool { return !sc.(*refContext).notSampled }
+func (refProbe) IDs(sc opentracing.SpanContext) (string, string) {
+	c := sc.(*refContext)
+	return strconv.FormatUint(c.traceID, 10), strconv.FormatUint(c.spanID, 10)
 }
