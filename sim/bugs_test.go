@@ -115,6 +115,41 @@ func timeoutRace(s *sim.Sim) {
 	)
 }
 
+// relay (B7, 2 preemptions) needs three events in order among four tasks:
+// "first" raises a flag for one step only, "second" must see it and raise
+// a second flag for one step, and "third" must see that one. Each window is
+// a single step of a task that could go on, so reaching the bug takes a
+// preemption inside each: two. The other two poll for m steps, which gives
+// a random schedule many preemptions that do not matter.
+func relay(m int) func(s *sim.Sim) {
+	return func(s *sim.Sim) {
+		stage := sim.NewVar(s, 0)
+		wg := sim.NewWaitGroup(s)
+		wg.Go("third", func() {
+			for range m {
+				if stage.Load() == 2 {
+					panic("the relay reached the third task")
+				}
+			}
+		})
+		wg.Go("second", func() {
+			for range m {
+				if stage.Load() == 1 {
+					stage.Store(2)
+					stage.Store(0)
+					return
+				}
+			}
+		})
+		wg.Go("first", func() {
+			private(s, m)
+			stage.Store(1)
+			stage.Store(0)
+		})
+		wg.Wait()
+	}
+}
+
 // gateBugs are the minimal forms, which every strategy must find within a
 // normal test budget.
 var gateBugs = []plantedBug{
