@@ -37,10 +37,11 @@ func (w *waiter[T]) stale() bool { return w.sel != nil && w.sel.done }
 
 // NewChan returns a channel with the given capacity.
 func NewChan[T any](s *Sim, capacity int) *Chan[T] {
+	obj := s.newObject("chan", "NewChan")
 	if capacity < 0 {
 		panic("sim: negative channel capacity")
 	}
-	return &Chan[T]{s: s, obj: s.newObject("chan"), cap: capacity}
+	return &Chan[T]{s: s, obj: obj, cap: capacity}
 }
 
 func (c *Chan[T]) label() string { return c.obj.name }
@@ -53,7 +54,10 @@ func (c *Chan[T]) describe() string {
 }
 
 // Len returns the number of buffered values.
-func (c *Chan[T]) Len() int { return len(c.buf) }
+func (c *Chan[T]) Len() int {
+	c.s.mustCur("Chan.Len")
+	return len(c.buf)
+}
 
 // Cap returns the capacity.
 func (c *Chan[T]) Cap() int { return c.cap }
@@ -177,6 +181,7 @@ func (c *Chan[T]) Recv() (v T, ok bool) {
 // Close closes the channel: waiting receivers get the zero value and false,
 // waiting senders panic. Closing a closed channel panics.
 func (c *Chan[T]) Close() {
+	c.s.mustCur("Chan.Close")
 	if c.closed {
 		panic("sim: close of closed " + c.obj.describe())
 	}

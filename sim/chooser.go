@@ -8,8 +8,10 @@ const (
 	KindTask DecisionKind = iota + 1
 	// KindSelect chooses among the ready cases of a [Sim.Select].
 	KindSelect
-	// KindTimer chooses which of several timers due at the same virtual
-	// instant fires first.
+	// KindTimer chooses which of the timers due now fires first. A due
+	// timer is a choice at every scheduling point: when tasks can run too,
+	// the last option lets them run first (the timers staying due), and
+	// choosing it counts as a preemption ([Decision.Preempts]).
 	KindTimer
 	// KindRand is a draw of simulated randomness ([Sim.Intn]).
 	KindRand
@@ -39,18 +41,14 @@ func (k DecisionKind) String() string {
 // Only choices between two or more options are decisions; forced moves are
 // not shown to the strategy and not recorded in the schedule.
 //
-// A Decision and its slices are valid only during the call to
-// [Strategy.Choose]; strategies must not keep them.
+// A Decision is valid only during the call to [Strategy.Choose];
+// strategies must not keep it.
 type Decision struct {
 	// Kind is what is being chosen.
 	Kind DecisionKind
 	// N is the number of options, at least 2. The strategy returns an index
 	// in [0, N).
 	N int
-	// Tasks, for KindTask, holds the ids of the runnable tasks, one per
-	// option. If the task at the scheduling point can go on running, it is
-	// option 0 (so choosing 0 never preempts); the others follow in id order.
-	Tasks []int
 	// Current is the id of the task at the scheduling point, or -1 if there
 	// is none (it blocked or ended, or the scheduler itself decides).
 	Current int
@@ -59,12 +57,80 @@ type Decision struct {
 	Yielding bool
 	// Index is the number of decisions made before this one in the run.
 	Index int
+
+	rule preemptRule
+	set  *runSet // for KindTask: the runnable tasks other than Current
 }
 
-// Preempts reports whether choosing option i switches away from a current
-// task that could have gone on running.
-func (d *Decision) Preempts(i int) bool {
-	return d.Kind == KindTask && i != 0 && len(d.Tasks) > 0 && d.Tasks[0] == d.Current
+// preemptRule says which options of a decision are preemptions: the
+// choices that depart from the default (option 0) in a way a bounded
+// search must count, so that it stays finite.
+type preemptRule uint8
+
+const (
+	preemptNone preemptRule = iota
+	// Option 0 is a current task that can go on: any other preempts it.
+	preemptAllButFirst
+	// The last option is a task that yielded, or letting the tasks run
+	// before a due timer: choosing it goes against the yield, or delays
+	// the timer.
+	preemptLast
+)
+
+func (r preemptRule) preempts(i, n int) bool {
+	switch r {
+	case preemptAllButFirst:
+		return i != 0
+	case preemptLast:
+		return i == n-1
+	}
+	return false
+}
+
+// Preempts reports whether choosing option i is a preemption: switching
+// away from a current task that could have gone on running, letting a
+// task that yields go on (at a [Sim.Yield] the yielder is the last option,
+// the others coming first), or letting tasks run before a due timer
+// (KindTimer's last option when tasks can run). Option 0 never preempts.
+// Bounded search ([DFS]) bounds these choices; [Result.Preemptions]
+// counts them.
+func (d *Decision) Preempts(i int) bool { return d.rule.preempts(i, d.N) }
+
+// Task returns, for a KindTask decision, the id of the task that option i
+// runs. If the task at the scheduling point can go on running, it is
+// option 0 (so choosing 0 never preempts), or, when it yields, option
+// N-1; the other runnable tasks fill the other options in id order. It
+// costs O(log n) in the number of tasks. For other kinds it returns -1.
+func (d *Decision) Task(i int) int {
+	if d.Kind != KindTask || i < 0 || i >= d.N {
+		return -1
+	}
+	switch {
+	case d.Current >= 0 && d.rule == preemptAllButFirst:
+		if i == 0 {
+			return d.Current
+		}
+		i--
+	case d.Current >= 0 && d.rule == preemptLast:
+		if i == d.N-1 {
+			return d.Current
+		}
+	}
+	return d.set.kth(i)
+}
+
+// option is the inverse of Task: the option that runs task id, which must
+// be one of the decision's.
+func (d *Decision) option(id int) int {
+	switch {
+	case id == d.Current && d.rule == preemptAllButFirst:
+		return 0
+	case id == d.Current && d.rule == preemptLast:
+		return d.N - 1
+	case d.Current >= 0 && d.rule == preemptAllButFirst:
+		return 1 + d.set.rank(id)
+	}
+	return d.set.rank(id)
 }
 
 // Strategy makes the decisions of one run. Every nondeterministic choice of a

@@ -62,47 +62,80 @@ func (s *Sim) stopTimer(t *timer) bool {
 	return true
 }
 
-// fireTimer advances virtual time to the earliest pending timer and fires
-// one of the timers due then; which one, if several, is a decision. It
-// reports false if no timer is pending.
-func (s *Sim) fireTimer() bool {
+// fireTimer fires one timer. With delay false (no task can run) it
+// advances virtual time to the earliest pending timer and fires one of the
+// timers due then; which one, if several, is a decision. With delay true
+// (tasks can run, and a timer is due now) the decision has one more
+// option, the last: fire none yet and let the tasks run, which counts as a
+// preemption. It reports whether a timer fired.
+func (s *Sim) fireTimer(delay bool) bool {
 	if len(s.timers) == 0 {
 		return false
 	}
 	if w := s.timers[0].when; w > s.now {
 		s.now = w
 	}
-	due := []*timer{s.timers[0]}
-	for _, t := range s.timers[1:] {
-		if t.when <= s.now {
-			due = append(due, t)
-		}
+	due := s.dueTimers()
+	n, rule := len(due), preemptNone
+	if delay {
+		n, rule = n+1, preemptLast
 	}
-	t := due[0]
-	if len(due) > 1 {
-		slices.SortFunc(due, func(a, b *timer) int { return a.seq - b.seq })
-		t = due[s.choose(KindTimer, len(due))]
+	i := s.chooseRule(KindTimer, n, rule)
+	if i == len(due) {
+		return false
 	}
+	t := due[i]
 	heap.Remove(&s.timers, t.idx)
 	s.record(Event{Kind: EvTimer, Task: -1, Arg: t.seq})
 	t.f()
 	return true
 }
 
+// dueTimers returns the timers due now, in creation order: the top of the
+// heap, walked down only through due timers, so that it costs what is due
+// and not what is pending.
+func (s *Sim) dueTimers() []*timer {
+	due := s.due[:0]
+	if len(s.timers) > 0 && s.timers[0].when <= s.now {
+		due = append(due, s.timers[0])
+	}
+	for i := 0; i < len(due); i++ {
+		for _, c := range [2]int{2*due[i].idx + 1, 2*due[i].idx + 2} {
+			if c < len(s.timers) && s.timers[c].when <= s.now {
+				due = append(due, s.timers[c])
+			}
+		}
+	}
+	if len(due) > 1 {
+		slices.SortFunc(due, func(a, b *timer) int { return a.seq - b.seq })
+	}
+	s.due = due
+	return due
+}
+
 // Now returns the virtual time. It stands still while any task can run and
 // jumps to the next timer when none can.
-func (s *Sim) Now() time.Time { return s.epoch.Add(s.now) }
+func (s *Sim) Now() time.Time {
+	s.mustCur("Sim.Now")
+	return s.epoch.Add(s.now)
+}
 
 // Since returns the virtual time elapsed since t.
-func (s *Sim) Since(t time.Time) time.Duration { return s.Now().Sub(t) }
+func (s *Sim) Since(t time.Time) time.Duration {
+	s.mustCur("Sim.Since")
+	return s.epoch.Add(s.now).Sub(t)
+}
 
 // Elapsed returns the virtual time elapsed since the run started.
-func (s *Sim) Elapsed() time.Duration { return s.now }
+func (s *Sim) Elapsed() time.Duration {
+	s.mustCur("Sim.Elapsed")
+	return s.now
+}
 
 // Sleep blocks the current task for d of virtual time. Sleep(d) with d <= 0
 // is a [Sim.Yield].
 func (s *Sim) Sleep(d time.Duration) {
-	t := s.mustCur("Sleep")
+	t := s.mustCur("Sim.Sleep")
 	if d <= 0 {
 		s.Yield()
 		return
@@ -129,24 +162,25 @@ type Timer struct {
 
 // NewTimer returns a timer that fires after d of virtual time.
 func (s *Sim) NewTimer(d time.Duration) *Timer {
+	s.mustCur("Sim.NewTimer")
 	tm := &Timer{s: s, C: NewChan[time.Time](s, 1)}
-	tm.f = func() { tm.C.trySend(s.Now()) }
+	tm.f = func() { tm.C.trySend(s.epoch.Add(s.now)) }
 	tm.t = s.addTimer(d, tm.f)
 	return tm
 }
 
 // After returns a channel that receives the virtual time after d, like
 // [time.After].
-func (s *Sim) After(d time.Duration) *Chan[time.Time] { return s.NewTimer(d).C }
+func (s *Sim) After(d time.Duration) *Chan[time.Time] {
+	s.mustCur("Sim.After")
+	return s.NewTimer(d).C
+}
 
 // AfterFunc runs f in a new task (named "afterfunc") after d of virtual
 // time, unless the timer is stopped first. The task starts with the
 // inheritable [Local] values of the caller of AfterFunc.
 func (s *Sim) AfterFunc(d time.Duration, f func()) *Timer {
-	var locals map[*localKey]any
-	if s.cur != nil {
-		locals = inheritable(s.cur.locals)
-	}
+	locals := inheritable(s.mustCur("Sim.AfterFunc").locals)
 	tm := &Timer{s: s}
 	tm.f = func() { s.goDetached("afterfunc", f, locals) }
 	tm.t = s.addTimer(d, tm.f)
@@ -154,11 +188,15 @@ func (s *Sim) AfterFunc(d time.Duration, f func()) *Timer {
 }
 
 // Stop prevents the timer from firing; it reports whether it was pending.
-func (tm *Timer) Stop() bool { return tm.s.stopTimer(tm.t) }
+func (tm *Timer) Stop() bool {
+	tm.s.mustCur("Timer.Stop")
+	return tm.s.stopTimer(tm.t)
+}
 
 // Reset makes the timer fire after d from now; it reports whether it was
 // pending.
 func (tm *Timer) Reset(d time.Duration) bool {
+	tm.s.mustCur("Timer.Reset")
 	was := tm.s.stopTimer(tm.t)
 	tm.t = tm.s.addTimer(d, tm.f)
 	return was

@@ -37,7 +37,7 @@ func NewCond(s *Sim, l Locker) *Cond {
 	if l == nil {
 		panic("sim: NewCond with a nil Locker")
 	}
-	return &Cond{s: s, obj: s.newObject("cond"), L: l}
+	return &Cond{s: s, obj: s.newObject("cond", "NewCond"), L: l}
 }
 
 func (c *Cond) label() string { return c.obj.name }

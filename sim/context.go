@@ -79,13 +79,15 @@ type afterFunc struct {
 // context.WithCancel) for a context whose Deadline must be virtual; either
 // works with [Sim.WaitDone] and [OnDone].
 func (s *Sim) WithCancel(parent context.Context) (context.Context, context.CancelFunc) {
+	s.mustCur("Sim.WithCancel")
 	c := s.newCtx(parent)
-	return c, func() { c.cancel(context.Canceled) }
+	return c, c.cancelFunc
 }
 
 // WithTimeout is [Sim.WithDeadline] at Now()+d.
 func (s *Sim) WithTimeout(parent context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	return s.WithDeadline(parent, s.Now().Add(d))
+	s.mustCur("Sim.WithTimeout")
+	return s.WithDeadline(parent, s.epoch.Add(s.now+d))
 }
 
 // WithDeadline returns a copy of parent that is cancelled with
@@ -94,15 +96,22 @@ func (s *Sim) WithTimeout(parent context.Context, d time.Duration) (context.Cont
 // [Sim.WaitDone] or [OnDone] wake; time jumps to the deadline when nothing
 // else can run.
 func (s *Sim) WithDeadline(parent context.Context, deadline time.Time) (context.Context, context.CancelFunc) {
+	s.mustCur("Sim.WithDeadline")
 	c := s.newCtx(parent)
 	if pd, ok := parent.Deadline(); ok && pd.Before(deadline) {
 		deadline = pd
 	}
 	c.deadline, c.hasDeadline = deadline, true
 	if c.err == nil {
-		c.timer = s.addTimer(deadline.Sub(s.Now()), func() { c.cancel(context.DeadlineExceeded) })
+		c.timer = s.addTimer(deadline.Sub(s.epoch.Add(s.now)), func() { c.cancel(context.DeadlineExceeded) })
 	}
-	return c, func() { c.cancel(context.Canceled) }
+	return c, c.cancelFunc
+}
+
+// cancelFunc is the CancelFunc of a sim context: called by a task.
+func (c *simCtx) cancelFunc() {
+	c.s.mustCur("a sim context's CancelFunc")
+	c.cancel(context.Canceled)
 }
 
 func (s *Sim) newCtx(parent context.Context) *simCtx {

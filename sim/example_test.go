@@ -252,3 +252,16 @@ func ExampleRWMutex() {
 	// no task can run and no timer is pending: task 0 "root" waits in rlock rwmutex#1 (read-locked by task 0 "root"; task 1 "writer" waits to write, blocking new readers),
 	// task 1 "writer" waits in lock rwmutex#1 (read-locked by task 0 "root"; task 1 "writer" waits to write, blocking new readers)
 }
+
+// Task.Wait joins a task: no Yield loop polling Done.
+func ExampleTask_Wait() {
+	_, err := sim.Run(func(s *sim.Sim) {
+		w := s.Go("worker", func() { s.Sleep(time.Second) })
+		w.Wait()
+		fmt.Println("worker done:", w.Done(), "at +"+s.Elapsed().String())
+	})
+	fmt.Println("err:", err)
+	// Output:
+	// worker done: true at +1s
+	// err: <nil>
+}

@@ -152,9 +152,19 @@ type ExploreResult struct {
 	TotalSteps, MaxSteps int
 	// MaxTasks is the largest number of tasks in one run.
 	MaxTasks int
-	// K is the measured number of task decisions PCT strategies assumed
-	// (0 if none ran).
+	// K is the largest k of the PCT runs the bound is computed from
+	// (PCTRuns; 0 if none ran): each of them made at most its k task
+	// decisions, so k is what the runs had, not an estimate.
 	K int
+	// PCTRuns is the number of runs of PCT of depth PCTDepth (all the
+	// runs of pct:D, the depth-2 runs of a portfolio) that kept within
+	// their k, as nearly every PCT run does ([PCTWithSteps]): the runs
+	// [ExploreResult.MissBound] is computed from.
+	PCTRuns, PCTDepth int
+	// Calibration counts runs made only to fit PCT's k, not in Runs: the
+	// four Random runs that give the first estimate, and the runs PCT made
+	// again with a larger k ([Result.Runs] - 1 per seed).
+	Calibration int
 	// Complete reports, for DFS, that every schedule within the
 	// preemption bound was run.
 	Complete bool
@@ -173,14 +183,19 @@ func (r ExploreResult) RunsToFailure() int {
 	return int(r.FailingSeed-r.FirstSeed) + 1
 }
 
-// MissBound returns, for clean PCT runs of the given depth, the bound
-// (1 - 1/(n·k^(d-1)))^runs on the probability that a bug of that depth was
-// missed, with n = MaxTasks (the most tasks in a run, root included: the
-// tasks PCT chooses among) and k = K.
+// MissBound returns, for the PCTRuns clean PCT runs, the bound
+// (1 - 1/(n·k^(d-1)))^PCTRuns on the probability that a bug of depth d
+// (at most PCTDepth) was missed, with n = MaxTasks (the most tasks in a
+// run, root included: the tasks PCT chooses among) and k = K, the largest
+// k those runs kept within. It returns 1 (no bound) when no PCT run of
+// depth PCTDepth kept within its k.
 func (r ExploreResult) MissBound(depth int) float64 {
+	if r.PCTRuns == 0 || depth > r.PCTDepth {
+		return 1
+	}
 	n, k := float64(max(r.MaxTasks, 1)), float64(max(r.K, 1))
-	p := 1 / (n * math.Pow(k, float64(depth-1)))
-	return math.Pow(1-p, float64(r.Runs))
+	p := 1 / (n * math.Pow(k, float64(r.PCTDepth-1)))
+	return math.Pow(1-p, float64(r.PCTRuns))
 }
 
 // String returns a one-line summary.
@@ -193,6 +208,9 @@ func (r ExploreResult) String() string {
 		r.Runs, r.Strategy, r.Distinct, r.Failures, avg, r.MaxSteps, r.MaxTasks)
 	if r.K > 0 {
 		s += fmt.Sprintf(", k=%d", r.K)
+	}
+	if r.Calibration > 0 {
+		s += fmt.Sprintf(" (%d calibration runs)", r.Calibration)
 	}
 	if r.Failure != nil && !strings.HasPrefix(r.Strategy, "dfs") {
 		s += fmt.Sprintf(", smallest failing seed %d", r.FailingSeed)
@@ -308,7 +326,7 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 			r, _ := Run(root, c.with(Random(seed))...)
 			k = max(k, r.TaskDecisions, 1)
 		}
-		res.K = k
+		res.Calibration = 4
 	}
 
 	type runRecord struct {
@@ -316,6 +334,10 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 		steps, tasks int
 		hash         uint64
 		fail         *Failure
+		runs         int // Result.Runs
+		pctK         int
+		pctDepth     int
+		pctFits      bool
 	}
 	var (
 		next    atomic.Int64
@@ -337,7 +359,8 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 			r, err := Run(root, c.with(c.spec.strategy(seed, k))...)
 			h := fnv.New64a()
 			h.Write([]byte(r.Schedule))
-			rec := runRecord{ran: true, steps: r.Steps, tasks: r.Tasks, hash: h.Sum64()}
+			rec := runRecord{ran: true, steps: r.Steps, tasks: r.Tasks, hash: h.Sum64(),
+				runs: r.Runs, pctK: r.pctK, pctDepth: r.pctDepth, pctFits: r.pctFits}
 			if errors.As(err, &rec.fail) {
 				for {
 					cur := minFail.Load()
@@ -373,9 +396,15 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 		}
 	}
 	hashes := make(map[uint64]struct{})
+	res.PCTDepth, _ = c.spec.pctRuns(c.first, c.seeds)
 	for _, rec := range recs[:limit] {
 		if !rec.ran {
 			continue
+		}
+		res.Calibration += rec.runs - 1
+		if rec.pctDepth == res.PCTDepth && rec.pctFits && rec.fail == nil {
+			res.PCTRuns++
+			res.K = max(res.K, rec.pctK)
 		}
 		res.Runs++
 		res.TotalSteps += rec.steps

@@ -18,7 +18,7 @@ type thenCallback[T any] struct {
 
 // NewFuture returns an unresolved future.
 func NewFuture[T any](s *Sim) *Future[T] {
-	return &Future[T]{s: s, obj: s.newObject("future")}
+	return &Future[T]{s: s, obj: s.newObject("future", "NewFuture")}
 }
 
 func (f *Future[T]) label() string { return f.obj.name }
@@ -28,6 +28,7 @@ func (f *Future[T]) describe() string { return f.obj.describe() }
 // Resolve sets the value, wakes the tasks waiting in Get and starts the
 // Then callbacks. Resolving twice panics. It is a scheduling point.
 func (f *Future[T]) Resolve(v T) {
+	f.s.mustCur("Future.Resolve")
 	if f.done {
 		panic("sim: " + f.obj.describe() + " resolved twice")
 	}
@@ -61,7 +62,10 @@ func (f *Future[T]) Get() T {
 }
 
 // Done reports whether the future is resolved. It is not a scheduling point.
-func (f *Future[T]) Done() bool { return f.done }
+func (f *Future[T]) Done() bool {
+	f.s.mustCur("Future.Done")
+	return f.done
+}
 
 // Then arranges for cb to run with the value in a new task (named
 // "future#N.then") once the future is resolved, at once if it already is.

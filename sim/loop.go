@@ -33,7 +33,7 @@ type loopCallback struct {
 // NewLoop starts an event loop in a new task called name. NewLoop is a
 // scheduling point (it spawns).
 func NewLoop(s *Sim, name string) *Loop {
-	l := &Loop{s: s, obj: s.newObject("loop"), timers: make(map[*timer]struct{})}
+	l := &Loop{s: s, obj: s.newObject("loop", "NewLoop"), timers: make(map[*timer]struct{})}
 	l.task = s.Go(name, l.run)
 	return l
 }
@@ -102,12 +102,14 @@ func (l *Loop) captured() map[*localKey]any {
 // queued. It is not a scheduling point. Scheduling on a loop that has
 // exited panics.
 func (l *Loop) CallSoon(f func()) {
+	l.s.mustCur("Loop.CallSoon")
 	l.enqueue(f, l.captured())
 }
 
 // CallLater schedules f to be queued on the loop after d of virtual time.
 // The callback is dropped if the loop exits first.
 func (l *Loop) CallLater(d time.Duration, f func()) {
+	l.s.mustCur("Loop.CallLater")
 	if l.exited {
 		panic("sim: callback scheduled on exited " + l.obj.describe())
 	}
@@ -126,6 +128,7 @@ func (l *Loop) CallLater(d time.Duration, f func()) {
 // they queue with CallSoon) have run. Pending CallLater callbacks are
 // dropped. It is not a scheduling point.
 func (l *Loop) Stop() {
+	l.s.mustCur("Loop.Stop")
 	l.stopped = true
 	if l.idle {
 		l.s.wake(l.task)

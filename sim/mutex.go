@@ -14,7 +14,7 @@ type Mutex struct {
 
 // NewMutex returns an unlocked mutex.
 func NewMutex(s *Sim) *Mutex {
-	return &Mutex{s: s, obj: s.newObject("mutex")}
+	return &Mutex{s: s, obj: s.newObject("mutex", "NewMutex")}
 }
 
 func (m *Mutex) label() string { return m.obj.name }
@@ -54,6 +54,7 @@ func (m *Mutex) TryLock() bool {
 // Unlock unlocks m and wakes the tasks waiting for it (which of them gets
 // it is up to the scheduler). Unlocking an unlocked mutex panics.
 func (m *Mutex) Unlock() {
+	m.s.mustCur("Mutex.Unlock")
 	if m.owner == nil {
 		panic("sim: unlock of unlocked " + m.obj.describe())
 	}
@@ -67,4 +68,7 @@ func (m *Mutex) Unlock() {
 }
 
 // Locked reports whether some task holds m. It is not a scheduling point.
-func (m *Mutex) Locked() bool { return m.owner != nil }
+func (m *Mutex) Locked() bool {
+	m.s.mustCur("Mutex.Locked")
+	return m.owner != nil
+}

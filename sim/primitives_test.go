@@ -225,7 +225,7 @@ func TestUnwind_DefersRunAfterFailure(t *testing.T) {
 			defer func() { unwound = append(unwound, "sleeper") }()
 			s.Sleep(time.Hour)
 		})
-		s.Yield()
+		s.Sleep(time.Minute) // both have started, and wait
 		panic(errors.New("root fails"))
 	}, sim.WithStrategy(sim.Random(4)))
 	require.ErrorIs(t, err, sim.ErrPanic)

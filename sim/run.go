@@ -4,8 +4,11 @@ import (
 	"time"
 )
 
-// DefaultMaxSteps is the step bound of a run unless [WithMaxSteps] says
-// otherwise; exceeding it fails the run with [ErrLivelock].
+// DefaultMaxSteps is the livelock bound of a run unless [WithMaxSteps]
+// says otherwise: a run fails with [ErrLivelock] when it passes this many
+// scheduling points in a row without any task starting or ending. It
+// bounds the steps without progress, not the run: 100,000 short tasks are
+// not a livelock, two tasks handing a value back and forth forever are.
 const DefaultMaxSteps = 200_000
 
 // DefaultEpoch is the virtual time at which runs start unless
@@ -24,7 +27,7 @@ func (f optionFunc) apply(c *config) { f(c) }
 
 type config struct {
 	strategy Strategy
-	maxSteps int
+	maxSteps int // total bound; 0: DefaultMaxSteps without progress
 	epoch    time.Time
 	noTrace  bool
 	// stallTimeout is the watchdog's limit; see WithStallTimeout.
@@ -32,7 +35,7 @@ type config struct {
 }
 
 func defaultConfig() config {
-	return config{maxSteps: DefaultMaxSteps, epoch: DefaultEpoch, stallTimeout: DefaultStallTimeout}
+	return config{epoch: DefaultEpoch, stallTimeout: DefaultStallTimeout}
 }
 
 // WithStrategy sets the strategy that makes the run's decisions. The default
@@ -41,15 +44,12 @@ func WithStrategy(st Strategy) Option {
 	return optionFunc(func(c *config) { c.strategy = st })
 }
 
-// WithMaxSteps bounds the number of scheduling points of a run; a run that
-// goes past it fails with [ErrLivelock]. n <= 0 means [DefaultMaxSteps].
+// WithMaxSteps bounds the total number of scheduling points of a run,
+// instead of the default bound on steps without progress
+// ([DefaultMaxSteps]); a run that goes past it fails with [ErrLivelock].
+// n <= 0 keeps the default.
 func WithMaxSteps(n int) Option {
-	return optionFunc(func(c *config) {
-		if n <= 0 {
-			n = DefaultMaxSteps
-		}
-		c.maxSteps = n
-	})
+	return optionFunc(func(c *config) { c.maxSteps = max(n, 0) })
 }
 
 // WithStartTime sets the virtual time at which the run starts (default
@@ -88,12 +88,24 @@ type Result struct {
 	Elapsed time.Duration
 	// Trace records the run's events.
 	Trace *Trace
+	// Runs is the number of times root ran to make this result: 1, or
+	// more when [PCT] made the run again with a larger k.
+	Runs int
+
+	// For a PCT run: its k and depth, and whether the run kept within k
+	// (so that PCT's bound holds for it).
+	pctK, pctDepth int
+	pctFits        bool
 }
 
 // Run runs root as task 0 of a new simulation and returns when every task
 // has ended, or at the first failure. The error, if any, is a [*Failure]
 // wrapping [ErrPanic], [ErrDeadlock], [ErrLivelock], [ErrLeak] or
 // [ErrDivergence]; the Result is returned either way.
+//
+// Under [PCT], a run that passes with more task decisions than PCT's k is
+// made again with k raised (see [PCTWithSteps]): root may then run more
+// than once, and [Result.Runs] says how many times.
 //
 // If the strategy panics, Run unwinds every task and re-raises the panic.
 //
@@ -107,7 +119,23 @@ func Run(root func(s *Sim), opts ...Option) (*Result, error) {
 	if cfg.strategy == nil {
 		cfg.strategy = Random(0)
 	}
+	for attempt := 1; ; attempt++ {
+		res, err := runOnce(root, cfg)
+		res.Runs = attempt
+		if p, ok := cfg.strategy.(*pctStrategy); ok && err == nil {
+			if next := p.again(res.TaskDecisions, attempt); next != nil {
+				cfg.strategy = next
+				continue
+			}
+		}
+		return res, err
+	}
+}
+
+// runOnce is one run of root.
+func runOnce(root func(s *Sim), cfg config) (*Result, error) {
 	s := newSim(cfg)
+	defer s.release()
 	s.spawn("root", func() { root(s) }, nil, -1)
 	w := startWatchdog(s, cfg.stallTimeout)
 	defer w.stop() // also if Run's goroutine ends abnormally (a strategy calling t.FailNow)
@@ -116,6 +144,9 @@ func Run(root func(s *Sim), opts ...Option) (*Result, error) {
 		panic(*s.strategyPanic)
 	}
 	res := s.result()
+	if p, ok := cfg.strategy.(*pctStrategy); ok {
+		res.pctK, res.pctDepth, res.pctFits = p.fits(res.TaskDecisions)
+	}
 	if s.failure != nil {
 		return res, s.failure
 	}

@@ -55,7 +55,7 @@ type RWMutex struct {
 
 // NewRWMutex returns an unlocked RWMutex.
 func NewRWMutex(s *Sim) *RWMutex {
-	return &RWMutex{s: s, obj: s.newObject("rwmutex")}
+	return &RWMutex{s: s, obj: s.newObject("rwmutex", "NewRWMutex")}
 }
 
 func (rw *RWMutex) label() string { return rw.obj.name }
@@ -223,11 +223,17 @@ func (rw *RWMutex) RLocker() Locker { return (*rlocker)(rw) }
 
 // Locked reports whether some task holds rw for writing. It is not a
 // scheduling point.
-func (rw *RWMutex) Locked() bool { return rw.held }
+func (rw *RWMutex) Locked() bool {
+	rw.s.mustCur("RWMutex.Locked")
+	return rw.held
+}
 
 // Readers returns the number of read locks held. It is not a scheduling
 // point.
-func (rw *RWMutex) Readers() int { return len(rw.readers) }
+func (rw *RWMutex) Readers() int {
+	rw.s.mustCur("RWMutex.Readers")
+	return len(rw.readers)
+}
 
 // rlocker is the read side of an RWMutex. Its methods have a pointer
 // receiver so that stack traces show them as (*rlocker).Lock, which the

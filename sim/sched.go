@@ -3,7 +3,7 @@ package sim
 import (
 	"fmt"
 	"runtime"
-	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -20,11 +20,13 @@ type Sim struct {
 	epoch    time.Time
 	maxSteps int
 
-	tasks []*Task
-	runq  []*Task // runnable tasks, in id order
-	cur   *Task   // the task running now, nil in the scheduler
-	next  *Task   // chosen by a task that parks, for the loop to resume
-	live  int     // tasks not yet ended
+	tasks    []*Task
+	runq     runSet        // runnable tasks waiting to run (never s.cur)
+	observer runSetWatcher // the strategy, if it keeps its own view of runq
+	cur      *Task         // the task running now, nil in the scheduler
+	next     *Task         // chosen by a task that parks, for the loop to resume
+	live     int           // tasks not yet ended
+	idle     []*coro.Coro  // coroutines whose task returned, for new tasks
 
 	now    time.Duration // virtual time since epoch
 	timers timerHeap
@@ -34,8 +36,10 @@ type Sim struct {
 
 	objects     int
 	steps       int
+	progressAt  int // s.steps when a task last started or ended
 	choices     []int
-	taskDecs    int // decisions among two or more tasks (PCT's k)
+	choicesBox  *[]int // from choicesPool, for release
+	taskDecs    int    // decisions among two or more tasks (PCT's k)
 	preemptions int
 	trace       *Trace
 	open        map[uint64]string // the labels of open intervals (Begin)
@@ -49,10 +53,23 @@ type Sim struct {
 	// re-raised by Run.
 	strategyPanic *any
 
-	dec  Decision // scratch, reused for every decision
-	opts []int    // scratch for dec.Tasks
-	cand []*Task  // scratch: the options as tasks
+	dec Decision // scratch, reused for every decision
+	due []*timer // scratch: the timers due now
 }
+
+// runSetWatcher is implemented by strategies that keep their own view of
+// the runnable tasks waiting to run (PCT's priority heap), so that a
+// decision costs them O(log n) rather than a walk over the options. The
+// scheduler calls added when a task enters s.runq and removed when it
+// leaves.
+type runSetWatcher interface {
+	added(id int)
+	removed(id int)
+}
+
+// choicesPool recycles the decision lists of runs, so that a run's
+// schedule does not regrow from nothing in every run.
+var choicesPool = sync.Pool{New: func() any { c := make([]int, 0, 256); return &c }}
 
 // unwindSignal is the panic value that unwinds a task's stack when its
 // coroutine is stopped while suspended (Yield reports false): a Goexit
@@ -70,35 +87,55 @@ func abortTask() { runtime.Goexit() }
 
 func newSim(cfg config) *Sim {
 	s := &Sim{
-		strategy: cfg.strategy,
-		epoch:    cfg.epoch,
-		maxSteps: cfg.maxSteps,
-		trace:    &Trace{epoch: cfg.epoch, off: cfg.noTrace},
-		runq:     make([]*Task, 0, 8),
-		choices:  make([]int, 0, 64),
+		strategy:   cfg.strategy,
+		epoch:      cfg.epoch,
+		maxSteps:   cfg.maxSteps,
+		trace:      &Trace{epoch: cfg.epoch, off: cfg.noTrace},
+		choicesBox: choicesPool.Get().(*[]int),
 	}
+	s.choices = (*s.choicesBox)[:0]
+	s.observer, _ = cfg.strategy.(runSetWatcher)
 	if !cfg.noTrace {
 		s.trace.events = make([]Event, 0, 32)
 	}
 	return s
 }
 
+// release hands the run's recyclable buffers back, once the Result is made.
+func (s *Sim) release() {
+	*s.choicesBox = s.choices[:0]
+	choicesPool.Put(s.choicesBox)
+	s.choices, s.choicesBox = nil, nil
+}
+
 // spawn creates a runnable task. It is not a scheduling point.
 func (s *Sim) spawn(name string, f func(), locals map[*localKey]any, parent int) *Task {
 	t := &Task{s: s, id: len(s.tasks), name: name, parent: parent, locals: locals, state: stateRunnable}
-	t.co = coro.New(func(*coro.Coro) {
-		if s.aborting {
-			return
-		}
+	t.body = func(*coro.Coro) {
 		t.goid = goid.Get()
 		f()
-	})
+	}
 	s.tasks = append(s.tasks, t)
 	s.live++
+	s.progressAt = s.steps
 	s.addRunnable(t)
 	s.trace.addTask(t)
 	s.record(Event{Kind: EvSpawn, Task: parent, Arg: t.id})
 	return t
+}
+
+// start gives task t, about to run for the first time, a coroutine: one
+// whose task returned if there is one, so that a run of many short tasks
+// needs few goroutines, and none for the tasks that have not started.
+func (s *Sim) start(t *Task) {
+	if n := len(s.idle); n > 0 {
+		t.co = s.idle[n-1]
+		s.idle = s.idle[:n-1]
+		t.co.Reuse(t.body)
+	} else {
+		t.co = coro.New(t.body)
+	}
+	t.body = nil
 }
 
 // loop is the scheduler: it resumes one task at a time until none is left or
@@ -107,6 +144,9 @@ func (s *Sim) loop() {
 	next := s.pick(nil, false)
 	for next != nil {
 		t := next
+		if t.co == nil {
+			s.start(t)
+		}
 		s.cur, t.state = t, stateRunning
 		s.resumes.Add(1)
 		out := t.co.Resume()
@@ -128,8 +168,17 @@ func (s *Sim) loop() {
 func (s *Sim) ended(t *Task, out coro.Outcome) {
 	t.state = stateDone
 	s.live--
+	s.progressAt = s.steps
 	s.cur = nil
 	s.remove(t)
+	if out == coro.Returned && !s.aborting {
+		s.idle = append(s.idle, t.co) // its goroutine serves the next task
+		t.co = nil
+	}
+	for _, j := range t.joiners {
+		s.wake(j)
+	}
+	t.joiners = nil
 	switch out {
 	case coro.Panicked:
 		v, stack := t.co.Panic()
@@ -158,6 +207,15 @@ func (s *Sim) unwind() {
 	// and that task must be ended (at once: it never starts) too.
 	for i := 0; i < len(s.tasks); i++ {
 		t := s.tasks[i]
+		if t.co == nil {
+			// Never started (it has no defers to run), or ended with its
+			// coroutine gone to s.idle.
+			if t.state != stateDone {
+				t.state = stateDone
+				s.live--
+			}
+			continue
+		}
 		for i := 0; t.state != stateDone && i < 100; i++ {
 			s.cur, t.state = t, stateRunning
 			s.resumes.Add(1)
@@ -169,21 +227,31 @@ func (s *Sim) unwind() {
 		s.cur = nil
 		t.co.Stop()
 	}
+	for _, co := range s.idle {
+		co.Stop()
+	}
+	s.idle = nil
 }
 
-// mustCur returns the running task, panicking if called outside one: from
-// outside the simulation, or from a goroutine that is not the running
-// task's (a bare go statement in a task), which would otherwise run beside
-// the task unscheduled and corrupt the run without a word.
+// mustCur returns the running task, panicking with [notATask]'s message if
+// called from anything else: from outside the simulation (another
+// goroutine, or after Run returned), or from a goroutine that is not the
+// running task's (a bare go statement in a task), which would otherwise
+// run beside the task unscheduled and corrupt the run without a word.
+// Every exported primitive calls it (directly or through a scheduling
+// point) before it touches any state.
 func (s *Sim) mustCur(what string) *Task {
 	t := s.cur
-	if t == nil {
-		panic("sim: " + what + " called outside a task of the simulation")
-	}
-	if t.goid != 0 && goid.Get() != t.goid {
-		panic("sim: " + what + " called from a goroutine that is not a task of the simulation (a go statement in a task? start tasks with Sim.Go)")
+	if t == nil || (t.goid != 0 && goid.Get() != t.goid) {
+		panic(notATask(what))
 	}
 	return t
+}
+
+// notATask is the message every primitive panics with when called from a
+// goroutine that is not a task of its simulation.
+func notATask(what string) string {
+	return "sim: " + what + " called from a goroutine that is not a task of the simulation (a go statement in a task, or a call after Run returned? start tasks with Sim.Go)"
 }
 
 // Current returns the task running now.
@@ -214,7 +282,10 @@ func (s *Sim) goDetached(name string, f func(), locals map[*localKey]any) *Task 
 func (s *Sim) Yield() { s.point(true) }
 
 // Steps returns the number of scheduling points passed so far.
-func (s *Sim) Steps() int { return s.steps }
+func (s *Sim) Steps() int {
+	s.mustCur("Sim.Steps")
+	return s.steps
+}
 
 // point is a scheduling point after which the current task can go on.
 func (s *Sim) point(yielding bool) {
@@ -223,7 +294,6 @@ func (s *Sim) point(yielding bool) {
 		abortTask()
 	}
 	t.state = stateRunnable
-	s.addRunnable(t)
 	s.switchFrom(t, yielding)
 }
 
@@ -253,6 +323,9 @@ func (s *Sim) switchFrom(t *Task, yielding bool) {
 		s.resumes.Add(1) // no switch, but progress for the stall watchdog
 		return
 	}
+	if t.state == stateRunnable {
+		s.addRunnable(t)
+	}
 	s.next = next
 	s.suspend(t)
 }
@@ -278,36 +351,36 @@ func (s *Sim) wake(t *Task) {
 }
 
 func (s *Sim) addRunnable(t *Task) {
-	i, found := slices.BinarySearchFunc(s.runq, t.id, func(x *Task, id int) int { return x.id - id })
-	if !found {
-		s.runq = slices.Insert(s.runq, i, t)
+	if s.runq.add(t.id) && s.observer != nil {
+		s.observer.added(t.id)
 	}
 }
 
 func (s *Sim) remove(t *Task) {
-	i, found := slices.BinarySearchFunc(s.runq, t.id, func(x *Task, id int) int { return x.id - id })
-	if found {
-		s.runq = slices.Delete(s.runq, i, i+1)
+	if s.runq.remove(t.id) && s.observer != nil {
+		s.observer.removed(t.id)
 	}
 }
 
 // pick is the heart of the scheduler: one step. It fires timers while
-// nothing can run, detects deadlocks, leaks and the step bound, and lets the
-// strategy choose among the runnable tasks. cur is the task at the
-// scheduling point, if any. It returns nil when the run is over (all tasks
-// ended, or s.failure is set).
+// nothing can run, offers due timers as a decision while something can,
+// detects deadlocks, leaks and the step bound, and lets the strategy
+// choose among the runnable tasks. cur is the task at the scheduling
+// point, if any (runnable if it can go on). It returns nil when the run is
+// over (all tasks ended, or s.failure is set). Every part of a step costs
+// O(log n) in the number of tasks.
 func (s *Sim) pick(cur *Task, yielding bool) *Task {
 	s.steps++
-	if s.steps > s.maxSteps {
-		s.fail(ErrLivelock, nil, nil, "", fmt.Sprintf("the run passed %d scheduling points without ending", s.maxSteps))
+	if s.overStepBound() {
 		return nil
 	}
 	s.pollWatches()
-	for len(s.runq) == 0 {
+	curOK := cur != nil && cur.state == stateRunnable
+	for s.runq.n == 0 && !curOK {
 		if s.live == 0 {
 			return nil
 		}
-		if !s.fireTimer() {
+		if !s.fireTimer(false) {
 			s.failBlocked()
 			return nil
 		}
@@ -316,39 +389,79 @@ func (s *Sim) pick(cur *Task, yielding bool) *Task {
 		}
 		s.pollWatches()
 	}
-	s.cand = s.cand[:0]
-	if cur != nil && cur.state == stateRunnable {
-		s.cand = append(s.cand, cur)
+	// A timer due now is a choice at every scheduling point, not only when
+	// every task is blocked, so that a task polling a due deadline cannot
+	// starve it.
+	for len(s.timers) > 0 && s.timers[0].when <= s.now {
+		if !s.fireTimer(true) {
+			break // the strategy let the tasks run first
+		}
+		if s.failure != nil {
+			return nil
+		}
+		s.pollWatches()
 	}
-	for _, t := range s.runq {
-		if t != cur {
-			s.cand = append(s.cand, t)
+	if cur != nil && s.runq.has(cur.id) {
+		s.remove(cur) // a timer woke it during this step: it goes on as cur
+	}
+	curOK = cur != nil && cur.state == stateRunnable
+	n := s.runq.n
+	rule := preemptNone
+	if curOK {
+		n++
+		rule = preemptAllButFirst
+		if yielding {
+			rule = preemptLast
 		}
 	}
-	chosen := s.cand[0]
-	if len(s.cand) > 1 {
-		s.opts = s.opts[:0]
-		for _, t := range s.cand {
-			s.opts = append(s.opts, t.id)
+	var chosen *Task
+	if n == 1 {
+		if curOK {
+			chosen = cur
+		} else {
+			chosen = s.tasks[s.runq.first()]
 		}
+	} else {
 		curID := -1
 		if cur != nil {
 			curID = cur.id
 		}
-		s.dec = Decision{Kind: KindTask, N: len(s.cand), Tasks: s.opts, Current: curID, Yielding: yielding}
+		s.dec = Decision{Kind: KindTask, N: n, Current: curID, Yielding: yielding, rule: rule, set: &s.runq}
 		s.taskDecs++
 		i := s.decide(&s.dec)
 		if i < 0 {
 			return nil
 		}
-		chosen = s.cand[i]
+		chosen = s.tasks[s.dec.Task(i)]
 	}
-	s.remove(chosen)
 	if chosen != cur {
+		s.remove(chosen)
 		s.record(Event{Kind: EvRun, Task: chosen.id})
 	}
 	return chosen
 }
+
+// overStepBound fails the run if it passed its step bound: the total of
+// [WithMaxSteps], or by default [DefaultMaxSteps] scheduling points in a
+// row in which no task started or ended, which is what a livelock is (a
+// run of many short tasks is not one).
+func (s *Sim) overStepBound() bool {
+	if s.maxSteps > 0 {
+		if s.steps <= s.maxSteps {
+			return false
+		}
+		s.fail(ErrLivelock, nil, nil, "", fmt.Sprintf("the run passed %d scheduling points without ending%s", s.maxSteps, livelockHint))
+		return true
+	}
+	if s.steps-s.progressAt <= DefaultMaxSteps {
+		return false
+	}
+	s.fail(ErrLivelock, nil, nil, "", fmt.Sprintf("the run passed %d scheduling points in a row without a task starting or ending%s", DefaultMaxSteps, livelockHint))
+	return true
+}
+
+// livelockHint explains the livelock a polling loop makes on virtual time.
+const livelockHint = " (a task polling a future instant in a Yield loop never sees it come: virtual time moves only when no task can run; wait with Sleep, a timer, Select or WaitDone instead)"
 
 // decide asks the strategy, validates and records its answer. It returns
 // -1 (with s.failure set) if the answer is out of range.
@@ -375,7 +488,7 @@ func (s *Sim) decide(d *Decision) int {
 	if s.trace.on() {
 		ev := Event{Kind: EvDecide, Task: d.Current, Arg: i, N: d.N, Text: d.Kind.String()}
 		if d.Kind == KindTask {
-			ev.Obj = d.Tasks[i]
+			ev.Obj = d.Task(i)
 		}
 		s.record(ev)
 	}
@@ -385,19 +498,33 @@ func (s *Sim) decide(d *Decision) int {
 // askStrategy calls the strategy. If it panics (rapid's Draw does, to
 // steer its search), the run stops, every task unwinds, and Run re-raises
 // the panic on its caller's goroutine.
-func (s *Sim) askStrategy(d *Decision) (i int, ok bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			s.strategyPanic = &r
-			s.fail(ErrDivergence, s.cur, r, "", fmt.Sprintf("strategy %s panicked: %v", s.strategy.Name(), r))
-			ok = false
-		}
-	}()
-	return s.strategy.Choose(d), true
+//
+// The recovery is a method with nothing captured, so that no variable
+// escapes: a decision allocates nothing.
+func (s *Sim) askStrategy(d *Decision) (int, bool) {
+	defer s.recoverStrategy()
+	return s.strategy.Choose(d), true // (0, false) if it panicked
+}
+
+// recoverStrategy is askStrategy's deferred call.
+func (s *Sim) recoverStrategy() {
+	if r := recover(); r != nil {
+		s.strategyPanicked(r)
+	}
+}
+
+func (s *Sim) strategyPanicked(r any) {
+	s.strategyPanic = &r
+	s.fail(ErrDivergence, s.cur, r, "", fmt.Sprintf("strategy %s panicked: %v", s.strategy.Name(), r))
 }
 
 // choose makes a non-task decision among n options (n may be 1).
 func (s *Sim) choose(kind DecisionKind, n int) int {
+	return s.chooseRule(kind, n, preemptNone)
+}
+
+// chooseRule is choose with the given preemption rule.
+func (s *Sim) chooseRule(kind DecisionKind, n int, rule preemptRule) int {
 	if s.aborting && s.cur != nil {
 		// A deferred call of a task being unwound: no decision may follow
 		// the failure, or the failing schedule would depend on it.
@@ -410,7 +537,7 @@ func (s *Sim) choose(kind DecisionKind, n int) int {
 	if s.cur != nil {
 		cur = s.cur.id
 	}
-	s.dec = Decision{Kind: kind, N: n, Current: cur}
+	s.dec = Decision{Kind: kind, N: n, Current: cur, rule: rule}
 	i := s.decide(&s.dec)
 	if i < 0 {
 		// The failure is recorded; unwind the task that asked.
@@ -427,6 +554,7 @@ func (s *Sim) choose(kind DecisionKind, n int) int {
 // simulated randomness is recorded in the schedule and replays. It is not a
 // scheduling point.
 func (s *Sim) Intn(n int) int {
+	s.mustCur("Sim.Intn")
 	if n <= 0 {
 		panic("sim: Intn of a non-positive number")
 	}
@@ -451,6 +579,7 @@ func (s *Sim) op(what, on string) {
 
 // Logf appends a note to the trace, in the current task's lane.
 func (s *Sim) Logf(format string, args ...any) {
+	s.mustCur("Sim.Logf")
 	if !s.trace.on() {
 		return
 	}
@@ -460,6 +589,7 @@ func (s *Sim) Logf(format string, args ...any) {
 // Annotate appends a note to the trace, in the current task's lane (or the
 // scheduler's, outside a task).
 func (s *Sim) Annotate(text string) {
+	s.mustCur("Sim.Annotate")
 	s.record(Event{Kind: EvNote, Task: s.taskID(), Text: text})
 }
 
@@ -469,6 +599,7 @@ func (s *Sim) Annotate(text string) {
 // timeline ("┌ label") and in the Chrome trace (an async slice). ids are
 // the caller's; one must not be reused while its interval is open.
 func (s *Sim) Begin(id uint64, label string) {
+	s.mustCur("Sim.Begin")
 	if !s.trace.on() {
 		return
 	}
@@ -483,6 +614,7 @@ func (s *Sim) Begin(id uint64, label string) {
 // ("└ label" in the timeline). Ending an interval that is not open is
 // recorded too, without a label.
 func (s *Sim) End(id uint64) {
+	s.mustCur("Sim.End")
 	if !s.trace.on() {
 		return
 	}

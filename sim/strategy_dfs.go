@@ -10,8 +10,11 @@ import (
 // then runs every schedule that preempts a runnable task at most
 // maxPreemptions times, in depth-first order, by replaying ever different
 // prefixes of decisions (a stateless model checker with a preemption bound,
-// as in CHESS and loom). Switching away from a task that blocked or ended
-// is free. The scenario must be deterministic apart from sim's decisions.
+// as in CHESS and loom). Switching away from a task that blocked, ended or
+// yielded is free; letting a yielder go on, or tasks run before a due
+// timer, counts as a preemption ([Decision.Preempts]), so that a Yield
+// loop or a polled deadline keeps the search finite. The scenario must be
+// deterministic apart from sim's decisions.
 func DFS(maxPreemptions int) StrategySpec {
 	return StrategySpec{kind: "dfs", param: max(maxPreemptions, 0)}
 }
@@ -26,8 +29,8 @@ type dfsStrategy struct {
 
 type dfsDecision struct {
 	n, chosen   int
-	canPreempt  bool // options other than 0 preempt the current task
-	preemptions int  // preemptions before this decision
+	rule        preemptRule // which options are preemptions
+	preemptions int         // preemptions before this decision
 }
 
 func (d *dfsStrategy) Name() string { return fmt.Sprintf("dfs(preemptions<=%d)", d.bound) }
@@ -42,11 +45,11 @@ func (d *dfsStrategy) Choose(dec *Decision) int {
 	if i > 0 {
 		last := d.seen[i-1]
 		pre = last.preemptions
-		if last.canPreempt && last.chosen != 0 {
+		if last.rule.preempts(last.chosen, last.n) {
 			pre++
 		}
 	}
-	d.seen = append(d.seen, dfsDecision{n: dec.N, chosen: c, canPreempt: dec.Preempts(1), preemptions: pre})
+	d.seen = append(d.seen, dfsDecision{n: dec.N, chosen: c, rule: dec.rule, preemptions: pre})
 	return c
 }
 
@@ -59,8 +62,8 @@ func (d *dfsStrategy) nextPrefix() ([]int, bool) {
 		if alt >= x.n {
 			continue
 		}
-		if x.canPreempt && x.preemptions+1 > d.bound {
-			continue
+		if x.rule.preempts(alt, x.n) && x.preemptions+1 > d.bound {
+			continue // the preempting options come last, so none is left
 		}
 		prefix := make([]int, i+1)
 		for j := range i {

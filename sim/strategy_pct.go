@@ -3,35 +3,52 @@ package sim
 import (
 	"fmt"
 	"math/rand/v2"
-	"slices"
 )
 
 // DefaultPCTSteps is the estimate of k (the number of task decisions of a
-// run) that [PCT] assumes. [Check] and [Explore] measure k instead, with a
-// first run, and use [PCTWithSteps].
+// run) that [PCT] starts from. [Check] and [Explore] start from a measured
+// k instead, with [PCTWithSteps]; either way the k a run reports is one it
+// really kept within (see [PCTWithSteps]).
 const DefaultPCTSteps = 50
 
 // PCT returns the probabilistic concurrency testing strategy of Burckhardt
-// et al. (ASPLOS 2010) for bugs of the given depth (≥ 1), assuming runs of
-// about [DefaultPCTSteps] task decisions.
+// et al. (ASPLOS 2010) for bugs of the given depth (≥ 1), starting from an
+// estimate of [DefaultPCTSteps] task decisions per run.
 func PCT(seed uint64, depth int) Strategy {
 	return PCTWithSteps(seed, depth, DefaultPCTSteps)
 }
 
-// PCTWithSteps is [PCT] for runs of about k task decisions.
+// maxPCTAttempts bounds the runs [Run] makes to fit PCT's k to a run.
+const maxPCTAttempts = 16
+
+// PCTWithSteps is [PCT] starting from an estimate of k task decisions per
+// run.
 //
-// Every task gets a random priority when first seen (so a new task lands at
-// a random rank); at each task decision the runnable task of highest
-// priority runs. depth-1 change points are drawn uniformly from [1, k]; at
-// the i-th, the task that would run drops to priority i, below every
-// initial priority (at most k-1 change points, so a one-decision run has
-// none). Only decisions between two or more tasks count as steps.
-// A task that yields drops below every initial priority too, so spin loops
-// end. Other decisions (select cases, timer ties, [Sim.Intn]) are uniform.
+// Every task gets a random priority when it is spawned (so a new task
+// lands at a random rank); at each task decision the runnable task of
+// highest priority runs. depth-1 change points are drawn uniformly from
+// [1, k]; at the i-th, the task that would run drops to priority i, below
+// every initial priority (at most k-1 change points, so a one-decision run
+// has none). Only decisions between two or more tasks count as steps. A
+// task that yields drops below every priority, change points' included,
+// and below every task that yielded before it, so that a task waiting in
+// a Yield loop lets every other runnable task run first and spin loops
+// end. Other decisions (select cases, timers, [Sim.Intn]) are uniform.
 //
-// On a run of n tasks and k steps it finds any given bug of depth d with
-// probability at least 1/(n·k^(d-1)); n counts every task of the run, root
-// included (each one gets a priority and is chosen among).
+// On a run of n tasks and at most k steps it finds any given bug of depth
+// d with probability at least 1/(n·k^(d-1)); n counts every task of the
+// run, root included (each one gets a priority and is chosen among). That
+// holds only if the run really has at most k steps, and PCT runs can be
+// much longer than the runs k was measured on (a task with a long private
+// prefix makes a decision at every step under PCT, when it runs alone
+// under Random). So k is kept honest: when a run makes more than k task
+// decisions, [Run] runs the scenario again, from the start, with the same
+// seed and k raised to the larger of 2k and the run's count, until a run
+// fits (at most 16 runs); [Result.Runs] counts them, and the strategy's
+// name (Result.Strategy, Failure.Strategy) gives the k of the run
+// returned. A run that fails is returned at once: its failure is real
+// whatever k it had. Since the runs a seed makes depend on the seed
+// alone, the seed still replays.
 func PCTWithSteps(seed uint64, depth, k int) Strategy {
 	if depth < 1 {
 		depth = 1
@@ -41,27 +58,28 @@ func PCTWithSteps(seed uint64, depth, k int) Strategy {
 	}
 	p := &pctStrategy{seed: seed, depth: depth, k: k, rng: newRNG(seed)}
 	n := min(depth-1, k-1) // as shuttle: a run of k steps has k-1 places to change
-	points := make(map[int]bool, n)
 	for len(p.change) < n {
 		c := 1 + p.rng.IntN(k)
-		if !points[c] {
-			points[c] = true
+		fresh := true
+		for _, x := range p.change {
+			fresh = fresh && x != c
+		}
+		if fresh {
 			p.change = append(p.change, c)
 		}
 	}
-	// The i-th change point in draw order gets priority i, as in the paper.
-	p.yieldPrio = int64(depth) + 1<<40
 	return p
 }
 
 type pctStrategy struct {
-	seed      uint64
-	depth, k  int
-	rng       *rand.Rand
-	change    []int   // change-point steps, in draw order
-	prio      []int64 // by task id; 0 = not seen yet
-	steps     int
-	yieldPrio int64
+	seed     uint64
+	depth, k int
+	rng      *rand.Rand
+	change   []int   // change-point steps, in draw order
+	prio     []int64 // by task id; 0 = not seen yet
+	steps    int
+	low      int64   // the next yielder's priority, below all others
+	heap     pctHeap // the runnable tasks waiting to run, by priority
 }
 
 func (p *pctStrategy) Name() string {
@@ -70,47 +88,155 @@ func (p *pctStrategy) Name() string {
 
 func (p *pctStrategy) Seed() uint64 { return p.seed }
 
-func (p *pctStrategy) priority(id int) int64 {
-	if id >= len(p.prio) {
-		p.prio = slices.Grow(p.prio, id+1-len(p.prio))[:id+1]
+// again returns the strategy for another run when the run just made (of
+// taskDecs task decisions, attempt number attempt) was longer than k.
+func (p *pctStrategy) again(taskDecs, attempt int) Strategy {
+	if taskDecs <= p.k || attempt >= maxPCTAttempts {
+		return nil
+	}
+	return PCTWithSteps(p.seed, p.depth, max(2*p.k, taskDecs))
+}
+
+// fits reports whether a run of taskDecs task decisions kept within k, and
+// so has PCT's guarantee; k and depth are returned for the bound.
+func (p *pctStrategy) fits(taskDecs int) (k, depth int, ok bool) {
+	return p.k, p.depth, taskDecs <= p.k
+}
+
+// added gives a task its initial priority when first seen (at its spawn,
+// in spawn order) and tracks it in the heap.
+func (p *pctStrategy) added(id int) {
+	for len(p.prio) <= id {
+		p.prio = append(p.prio, 0)
 	}
 	if p.prio[id] == 0 {
 		p.prio[id] = int64(p.depth) + 1<<41 + p.rng.Int64N(1<<50)
 	}
-	return p.prio[id]
+	p.heap.push(id, p.prio)
 }
+
+func (p *pctStrategy) removed(id int) { p.heap.remove(id, p.prio) }
 
 func (p *pctStrategy) Choose(d *Decision) int {
 	if d.Kind != KindTask {
 		return p.rng.IntN(d.N)
 	}
-	for _, id := range d.Tasks {
-		p.priority(id)
-	}
 	p.steps++
-	curRunnable := d.Tasks[0] == d.Current
-	if d.Yielding && curRunnable {
-		p.prio[d.Current] = p.yieldPrio
-		p.yieldPrio--
+	cur := -1
+	if d.rule != preemptNone {
+		cur = d.Current // it can go on running
 	}
-	if i := slices.Index(p.change, p.steps); i >= 0 {
-		target := d.Tasks[p.best(d)]
-		if curRunnable {
-			target = d.Current
+	if d.Yielding && cur >= 0 {
+		p.prio[cur] = p.low
+		p.low--
+	}
+	for i, c := range p.change {
+		if c != p.steps {
+			continue
 		}
-		p.prio[target] = int64(i + 1)
+		if cur >= 0 {
+			p.prio[cur] = int64(i + 1)
+		} else {
+			top := p.heap.top()
+			p.prio[top] = int64(i + 1)
+			p.heap.fix(top, p.prio)
+		}
 	}
-	return p.best(d)
+	best := p.heap.top()
+	if cur >= 0 && (best < 0 || higher(p.prio, cur, best)) {
+		best = cur
+	}
+	return d.option(best)
 }
 
-// best returns the option of highest priority (lowest id on ties).
-func (p *pctStrategy) best(d *Decision) int {
-	bi := 0
-	for i, id := range d.Tasks {
-		bp, ip := p.prio[d.Tasks[bi]], p.prio[id]
-		if ip > bp || (ip == bp && id < d.Tasks[bi]) {
-			bi = i
-		}
+// higher reports whether task a has priority over task b (the lower id on
+// ties).
+func higher(prio []int64, a, b int) bool {
+	return prio[a] > prio[b] || (prio[a] == prio[b] && a < b)
+}
+
+// pctHeap is a max-heap of task ids by priority, indexed by id so that a
+// task leaves it or changes priority in O(log n).
+type pctHeap struct {
+	ids []int
+	pos []int // by id; -1 if not in the heap
+}
+
+func (h *pctHeap) top() int {
+	if len(h.ids) == 0 {
+		return -1
 	}
-	return bi
+	return h.ids[0]
+}
+
+func (h *pctHeap) push(id int, prio []int64) {
+	for len(h.pos) <= id {
+		h.pos = append(h.pos, -1)
+	}
+	if h.pos[id] >= 0 {
+		return
+	}
+	h.pos[id] = len(h.ids)
+	h.ids = append(h.ids, id)
+	h.up(len(h.ids)-1, prio)
+}
+
+func (h *pctHeap) remove(id int, prio []int64) {
+	if id >= len(h.pos) || h.pos[id] < 0 {
+		return
+	}
+	i, last := h.pos[id], len(h.ids)-1
+	h.swap(i, last)
+	h.ids = h.ids[:last]
+	h.pos[id] = -1
+	if i < last {
+		h.fixAt(i, prio)
+	}
+}
+
+func (h *pctHeap) fix(id int, prio []int64) {
+	if id < len(h.pos) && h.pos[id] >= 0 {
+		h.fixAt(h.pos[id], prio)
+	}
+}
+
+func (h *pctHeap) fixAt(i int, prio []int64) {
+	if !h.down(i, prio) {
+		h.up(i, prio)
+	}
+}
+
+func (h *pctHeap) swap(i, j int) {
+	h.ids[i], h.ids[j] = h.ids[j], h.ids[i]
+	h.pos[h.ids[i]], h.pos[h.ids[j]] = i, j
+}
+
+func (h *pctHeap) up(i int, prio []int64) {
+	for i > 0 {
+		parent := (i - 1) / 2
+		if !higher(prio, h.ids[i], h.ids[parent]) {
+			return
+		}
+		h.swap(i, parent)
+		i = parent
+	}
+}
+
+// down sifts i down and reports whether it moved.
+func (h *pctHeap) down(i int, prio []int64) bool {
+	start := i
+	for {
+		best, l := i, 2*i+1
+		if l < len(h.ids) && higher(prio, h.ids[l], h.ids[best]) {
+			best = l
+		}
+		if r := l + 1; r < len(h.ids) && higher(prio, h.ids[r], h.ids[best]) {
+			best = r
+		}
+		if best == i {
+			return i != start
+		}
+		h.swap(i, best)
+		i = best
+	}
 }

@@ -25,7 +25,8 @@ type Task struct {
 	id     int
 	name   string
 	parent int
-	co     *coro.Coro
+	co     *coro.Coro        // nil until the task first runs, and once it returned
+	body   func(*coro.Coro) // until it first runs
 	goid   int64
 	state  taskState
 	locals map[*localKey]any
@@ -33,6 +34,7 @@ type Task struct {
 	// what the task is blocked on, while state == stateBlocked
 	waitOp  string
 	waitObj describer
+	joiners []*Task // tasks waiting in Wait for this one to end
 }
 
 // ID returns the task's id: 0 for the root, then 1, 2, ... in spawn order.
@@ -42,7 +44,26 @@ func (t *Task) ID() int { return t.id }
 func (t *Task) Name() string { return t.name }
 
 // Done reports whether the task has ended.
-func (t *Task) Done() bool { return t.state == stateDone }
+func (t *Task) Done() bool {
+	t.s.mustCur("Task.Done")
+	return t.state == stateDone
+}
+
+// Wait blocks the current task until t has ended, like a join: the way to
+// wait for a task, rather than polling [Task.Done] in a [Sim.Yield] loop.
+// It is a scheduling point. A task waiting for itself waits forever, which
+// is reported as a deadlock.
+func (t *Task) Wait() {
+	s := t.s
+	s.point(false)
+	for t.state != stateDone {
+		t.joiners = append(t.joiners, s.cur)
+		s.block("join", t)
+	}
+}
+
+func (t *Task) describe() string { return t.String() }
+func (t *Task) label() string    { return "task#" + strconv.Itoa(t.id) }
 
 // String returns `task 3 "name"`.
 func (t *Task) String() string { return fmt.Sprintf("task %d %q", t.id, t.name) }
@@ -63,7 +84,9 @@ type object struct {
 	id   int
 }
 
-func (s *Sim) newObject(kind string) object {
+// newObject is called by every constructor, ctor being its name.
+func (s *Sim) newObject(kind, ctor string) object {
+	s.mustCur(ctor)
 	s.objects++
 	return object{name: kind + "#" + strconv.Itoa(s.objects), id: s.objects}
 }

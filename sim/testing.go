@@ -279,10 +279,8 @@ func Check(t TB, root func(s *Sim), opts ...ExploreOption) {
 		return
 	}
 	msg := fmt.Sprintf("sim: explored %d %s in %v (%v per run): %s", res.Runs, c.unit(), roundDuration(res.Elapsed), res.PerRun().Round(100*time.Nanosecond), res)
-	if depth, runs := c.spec.pctRuns(res.FirstSeed, res.Runs); res.K > 0 && runs > 0 {
-		pct := res
-		pct.Runs = runs
-		msg += fmt.Sprintf("; a depth-%d bug would be missed by all %d PCT depth-%d runs with probability <= %.2g", depth, runs, depth, pct.MissBound(depth))
+	if res.PCTRuns > 0 {
+		msg += fmt.Sprintf("; a depth-%d bug would be missed by all %d PCT depth-%d runs with probability <= %.2g", res.PCTDepth, res.PCTRuns, res.PCTDepth, res.MissBound(res.PCTDepth))
 	}
 	t.Logf("%s", msg)
 }

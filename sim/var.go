@@ -15,7 +15,7 @@ type Var[T any] struct {
 
 // NewVar returns a shared variable holding v.
 func NewVar[T any](s *Sim, v T) *Var[T] {
-	return &Var[T]{s: s, obj: s.newObject("var"), v: v}
+	return &Var[T]{s: s, obj: s.newObject("var", "NewVar"), v: v}
 }
 
 // Load returns the value. It is a scheduling point.
@@ -53,4 +53,7 @@ func (x *Var[T]) Update(f func(T) T) T {
 }
 
 // Peek returns the value without a scheduling point, for assertions.
-func (x *Var[T]) Peek() T { return x.v }
+func (x *Var[T]) Peek() T {
+	x.s.mustCur("Var.Peek")
+	return x.v
+}

@@ -13,7 +13,7 @@ type WaitGroup struct {
 
 // NewWaitGroup returns a WaitGroup with a zero counter.
 func NewWaitGroup(s *Sim) *WaitGroup {
-	return &WaitGroup{s: s, obj: s.newObject("waitgroup")}
+	return &WaitGroup{s: s, obj: s.newObject("waitgroup", "NewWaitGroup")}
 }
 
 func (wg *WaitGroup) label() string { return wg.obj.name }
@@ -25,6 +25,7 @@ func (wg *WaitGroup) describe() string {
 // Add adds n (which may be negative) to the counter; when it reaches zero
 // the waiters are woken. A negative counter panics.
 func (wg *WaitGroup) Add(n int) {
+	wg.s.mustCur("WaitGroup.Add")
 	wg.n += n
 	if wg.n < 0 {
 		panic("sim: negative " + wg.obj.describe() + " counter")

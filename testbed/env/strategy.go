@@ -13,7 +13,10 @@ type Strategy string
 const (
 	// Random picks uniformly among runnable tasks at each step.
 	Random Strategy = "random"
-	// PCT is probabilistic concurrency testing with depth PCTDepth.
+	// PCT is probabilistic concurrency testing with depth PCTDepth. Its k
+	// (task decisions per run) starts at sim.DefaultPCTSteps and is raised
+	// by sim.Run whenever a run is longer, so the guarantee holds for the
+	// runs made.
 	PCT Strategy = "pct"
 	// DFS is bounded exhaustive search with DFSPreemptions preemptions:
 	// the "seeds" budget caps the number of schedules, and a failure is

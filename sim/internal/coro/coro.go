@@ -10,7 +10,11 @@
 //     instead of re-panicking in the caller;
 //   - runtime.Goexit in the body (what t.FailNow calls) is reported as
 //     [Exited] instead of killing the caller's goroutine, and the goroutine is
-//     finished off by [Coro.Stop] on a throwaway goroutine.
+//     finished off by [Coro.Stop] on a throwaway goroutine;
+//   - a coroutine whose body returned can run another body ([Coro.Reuse]) on
+//     the same goroutine, whose stack has already grown: a scheduler that
+//     starts many short tasks pays for one goroutine per task alive at once,
+//     not per task.
 package coro
 
 import (
@@ -50,6 +54,7 @@ func (o Outcome) String() string {
 
 // Coro is a suspended function. The zero value is not usable; call [New].
 type Coro struct {
+	body  func(c *Coro)
 	next  func() (struct{}, bool)
 	stop  func()
 	yield func(struct{}) bool
@@ -63,7 +68,7 @@ type Coro struct {
 
 // New returns a coroutine that will run body on the first [Coro.Resume].
 func New(body func(c *Coro)) *Coro {
-	c := &Coro{}
+	c := &Coro{body: body}
 	c.next, c.stop = iter.Pull(func(yield func(struct{}) bool) {
 		c.yield = yield
 		normal := false
@@ -84,19 +89,36 @@ func New(body func(c *Coro)) *Coro {
 			c.exited = true
 			yield(struct{}{})
 		}()
-		body(c)
+		for {
+			body := c.body
+			c.body = nil
+			body(c)
+			// Returned: wait here for Reuse's body, or for Stop.
+			c.outcome = Returned
+			if !yield(struct{}{}) {
+				break
+			}
+		}
 		normal = true
 	})
 	return c
+}
+
+// Reuse makes a coroutine whose body returned ([Returned]) run body on
+// the next [Coro.Resume], on the same goroutine. It panics if the last
+// outcome was not Returned.
+func (c *Coro) Reuse(body func(c *Coro)) {
+	if !c.ended || c.outcome != Returned {
+		panic("coro: Reuse of a coroutine whose body did not return")
+	}
+	c.body, c.ended = body, false
 }
 
 // Resume runs the body until it yields, returns, panics or exits. It must not
 // be called again after it reports anything but [Yielded].
 func (c *Coro) Resume() Outcome {
 	c.outcome = Yielded
-	if _, ok := c.next(); !ok && c.outcome == Yielded {
-		c.outcome = Returned
-	}
+	c.next()
 	if c.outcome != Yielded {
 		c.ended = true
 	}

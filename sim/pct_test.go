@@ -1,0 +1,91 @@
+package sim_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tracebed/tracebed/sim"
+)
+
+// The asymmetric planted bug: a long private prefix before a
+// check-then-act, racing a task that acts once. Random runs are short
+// (the clearer runs early, and the prefix then runs alone, without
+// decisions), PCT runs long (every step of the prefix is a decision while
+// the clearer waits), so a k measured on Random runs left every change
+// point before the bug: pct:2 found nothing, and Check printed a tiny
+// miss bound. With k fitted to the runs, pct:2 finds it.
+func TestPCT_FindsTheAsymmetricBug(t *testing.T) {
+	bug := atomicityViolation(40)
+	res := sim.Explore(bug, sim.WithSeeds(0, 3000), sim.WithStrategySpec(mustSpec(t, "pct:2")))
+	require.NotNil(t, res.Failure, "pct:2 missed the bug: %s", res)
+	assert.ErrorIs(t, res.Failure, sim.ErrPanic)
+	dfs := sim.Explore(bug, sim.WithStrategySpec(sim.DFS(1)))
+	require.NotNil(t, dfs.Failure, "dfs:1 missed the bug: %s", dfs)
+}
+
+// Every passing PCT run Run returns kept within the k its strategy name gives, and
+// the run was made again when its first k was too small.
+func TestPCT_KIsWhatTheRunHad(t *testing.T) {
+	bug := atomicityViolation(40)
+	again := 0
+	for seed := range uint64(50) {
+		res, err := sim.Run(bug, sim.WithStrategy(sim.PCTWithSteps(seed, 2, 2)))
+		failed := err != nil
+		var s uint64
+		var d, k int
+		_, err = fmt.Sscanf(res.Strategy, "pct(seed=%d,depth=%d,k=%d)", &s, &d, &k)
+		require.NoError(t, err, res.Strategy)
+		if !failed { // a failing run is returned at once, whatever its k
+			assert.LessOrEqual(t, res.TaskDecisions, k, "seed %d: %s", seed, res.Strategy)
+		}
+		if res.Runs > 1 {
+			again++
+		}
+		// The seed alone replays: the same runs, the same schedule.
+		res2, _ := sim.Run(bug, sim.WithStrategy(sim.PCTWithSteps(seed, 2, 2)))
+		assert.Equal(t, res.Schedule, res2.Schedule)
+	}
+	assert.Positive(t, again, "no run was longer than k=2")
+}
+
+// Explore's miss bound is computed from the PCT runs that kept within
+// their k, with the largest such k: never from Random runs' k, and none
+// without PCT runs.
+func TestPCT_MissBoundFromWhatRan(t *testing.T) {
+	clean := atomicityViolationFixed(40)
+	res := sim.Explore(clean, sim.WithSeeds(0, 100), sim.WithStrategySpec(mustSpec(t, "pct:2")))
+	require.Nil(t, res.Failure)
+	assert.Equal(t, 2, res.PCTDepth)
+	assert.Equal(t, 100, res.PCTRuns)
+	assert.GreaterOrEqual(t, res.K, 40, "k must cover the prefix PCT runs through: %s", res)
+	assert.GreaterOrEqual(t, res.Calibration, 4)
+	assert.Less(t, res.MissBound(2), 1.0)
+
+	rnd := sim.Explore(clean, sim.WithSeeds(0, 20), sim.WithStrategySpec(mustSpec(t, "random")))
+	assert.Zero(t, rnd.PCTRuns)
+	assert.Equal(t, 1.0, rnd.MissBound(2), "no PCT run, no bound")
+}
+
+// atomicityViolationFixed is atomicityViolation(m) with the check and the
+// act made one atomic step: it never fails.
+func atomicityViolationFixed(m int) func(s *sim.Sim) {
+	return func(s *sim.Sim) {
+		v := 42
+		p := sim.NewVar(s, &v)
+		wg := sim.NewWaitGroup(s)
+		wg.Go("user", func() {
+			private(s, m)
+			p.Update(func(q *int) *int {
+				if q != nil {
+					_ = *q
+				}
+				return q
+			})
+		})
+		wg.Go("clearer", func() { p.Store(nil) })
+		wg.Wait()
+	}
+}

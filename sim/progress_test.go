@@ -1,0 +1,152 @@
+package sim_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tracebed/tracebed/sim"
+)
+
+// progressSpecs are every strategy a waiting loop must end under.
+func progressSpecs(t *testing.T) []sim.StrategySpec {
+	return []sim.StrategySpec{
+		mustSpec(t, "random"), mustSpec(t, "pct:1"), mustSpec(t, "pct:2"), mustSpec(t, "pct:3"),
+		mustSpec(t, "portfolio"), sim.DFS(0), sim.DFS(1), sim.DFS(2),
+	}
+}
+
+// A join written as a Yield loop ends under every strategy: the yielder
+// never starves the task it waits for (under PCT it used to, once that
+// task had dropped to a change point's priority; under DFS and the
+// default schedule, option 0 kept the yielder running).
+func TestProgress_YieldLoopJoinEnds(t *testing.T) {
+	root := func(s *sim.Sim) {
+		x := sim.NewVar(s, 0)
+		w := s.Go("worker", func() {
+			for range 3 {
+				x.Store(x.Peek() + 1)
+			}
+		})
+		for !w.Done() {
+			s.Yield()
+		}
+		if x.Peek() != 3 {
+			panic("joined before the worker ended")
+		}
+	}
+	for _, spec := range progressSpecs(t) {
+		t.Run(spec.String(), func(t *testing.T) {
+			res := sim.Explore(root, sim.WithSeeds(0, 200), sim.WithStrategySpec(spec), sim.WithMaxRuns(2000))
+			require.Nil(t, res.Failure, "%s", res)
+		})
+	}
+	_, err := sim.Run(root) // the default strategy
+	require.NoError(t, err)
+	_, err = sim.Run(root, sim.WithStrategy(sim.ReplayPrefix("1:+"))) // all default decisions
+	require.NoError(t, err)
+}
+
+// Polling a deadline that is due now ends: the due timer is a choice at
+// every scheduling point, not only when every task is blocked.
+func TestProgress_PollingADueDeadlineEnds(t *testing.T) {
+	root := func(s *sim.Sim) {
+		ctx, cancel := s.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		s.Sleep(time.Second) // to the deadline's instant
+		for ctx.Err() == nil {
+			s.Yield()
+		}
+	}
+	for _, spec := range progressSpecs(t) {
+		t.Run(spec.String(), func(t *testing.T) {
+			res := sim.Explore(root, sim.WithSeeds(0, 100), sim.WithStrategySpec(spec), sim.WithMaxRuns(2000))
+			require.Nil(t, res.Failure, "%s", res)
+		})
+	}
+}
+
+// A timer due now may fire at any scheduling point, so both orders of a
+// due timer and a task's next step are reachable, and replay.
+func TestProgress_DueTimerIsADecision(t *testing.T) {
+	root := func(s *sim.Sim) {
+		tm := s.NewTimer(0) // due at once
+		x := sim.NewVar(s, 0)
+		x.Store(1) // a scheduling point: the timer may fire here
+		if tm.C.Len() == 1 {
+			panic("the timer fired before the task went on")
+		}
+	}
+	res := sim.Explore(root, sim.WithStrategySpec(sim.DFS(1)))
+	require.NotNil(t, res.Failure, "the timer never fired at a scheduling point: %s", res)
+	_, err := sim.Run(root, sim.WithStrategy(sim.Replay(res.Failure.Schedule)))
+	require.ErrorIs(t, err, sim.ErrPanic)
+	res = sim.Explore(root, sim.WithStrategySpec(sim.DFS(1)), sim.WithAllSeeds())
+	assert.Equal(t, 1, res.Failures)
+	assert.Greater(t, res.Runs, 1, "the order where the task goes on first is reachable too")
+}
+
+// The virtual-time rule: a task polling a future instant in a Yield loop
+// never sees it come (time moves only when no task can run), and the
+// livelock says so.
+func TestProgress_PollingAFutureDeadlineIsALivelock(t *testing.T) {
+	_, err := sim.Run(func(s *sim.Sim) {
+		ctx, cancel := s.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		for ctx.Err() == nil {
+			s.Yield()
+		}
+	})
+	require.ErrorIs(t, err, sim.ErrLivelock)
+	assert.Contains(t, err.Error(), "virtual time moves only when no task can run")
+}
+
+// Task.Wait joins: it returns once the task has ended, under every
+// strategy.
+func TestTask_Wait(t *testing.T) {
+	root := func(s *sim.Sim) {
+		done := false
+		w := s.Go("worker", func() {
+			s.Sleep(time.Second)
+			done = true
+		})
+		w.Wait()
+		w.Wait() // at once: it has ended
+		if !done {
+			panic("Wait returned before the task ended")
+		}
+	}
+	for _, spec := range progressSpecs(t) {
+		res := sim.Explore(root, sim.WithSeeds(0, 50), sim.WithStrategySpec(spec))
+		require.Nil(t, res.Failure, "%s: %s", spec, res)
+	}
+}
+
+// 100,000 short tasks are not a livelock: the default bound counts steps
+// without a task starting or ending, not steps.
+func TestStepBound_ManyShortTasksAreNotALivelock(t *testing.T) {
+	n := 100_000
+	_, err := sim.Run(func(s *sim.Sim) {
+		wg := sim.NewWaitGroup(s)
+		for range n {
+			wg.Go("short", func() {})
+		}
+		wg.Wait()
+	}, sim.WithoutTrace())
+	require.NoError(t, err)
+	// Two tasks handing the turn back and forth forever still are one.
+	_, err = sim.Run(func(s *sim.Sim) {
+		s.Go("other", func() {
+			for {
+				s.Yield()
+			}
+		})
+		for {
+			s.Yield()
+		}
+	}, sim.WithoutTrace())
+	require.ErrorIs(t, err, sim.ErrLivelock)
+}
