@@ -150,6 +150,10 @@ func relay(m int) func(s *sim.Sim) {
 	}
 }
 
+// relayBug is B7 with polls of 10 steps: random walk finds it in a few
+// runs, with many preemptions, of which two matter.
+var relayBug = plantedBug{"B7 relay", 3, sim.ErrPanic, relay(10)}
+
 // gateBugs are the minimal forms, which every strategy must find within a
 // normal test budget.
 var gateBugs = []plantedBug{

@@ -282,7 +282,18 @@ func Check(t TB, root func(s *Sim), opts ...ExploreOption) {
 	if res.PCTRuns > 0 {
 		msg += fmt.Sprintf("; a depth-%d bug would be missed by all %d PCT depth-%d runs with probability <= %.2g", res.PCTDepth, res.PCTRuns, res.PCTDepth, res.MissBound(res.PCTDepth))
 	}
+	if res.CutShort {
+		msg += fmt.Sprintf("; cut short by its context or time budget: only %d of the %s planned ran", res.Runs, c.planned())
+	}
 	t.Logf("%s", msg)
+}
+
+// planned says how many runs the exploration was to make.
+func (c *exploreConfig) planned() string {
+	if c.spec.isDFS() {
+		return "schedules within the bound"
+	}
+	return strconv.Itoa(c.seeds) + " seeds"
 }
 
 // progressEvery is the least time between two of Check's progress lines
