@@ -13,6 +13,12 @@ const scheduleVersion = "1:"
 
 const digits62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
+// MaxScheduleDecisions bounds the number of decisions a schedule string
+// may decode to, so that a short string with large repeat counts cannot
+// take seconds and gigabytes to decode. It is far above any run's: a run
+// stops at its step bound ([DefaultMaxSteps] steps without progress).
+const MaxScheduleDecisions = 1 << 22
+
 // ErrBadSchedule occurs when a schedule string cannot be decoded.
 var ErrBadSchedule = errors.New("sim: bad schedule string")
 
@@ -94,8 +100,8 @@ func DecodeSchedule(s string) ([]int, error) {
 			if err != nil {
 				return nil, err
 			}
-			if n < 2 || n > 1<<24 {
-				return nil, fmt.Errorf("%w: bad repeat count %d in %q", ErrBadSchedule, n, s)
+			if n < 2 || n > MaxScheduleDecisions-len(out)+1 {
+				return nil, fmt.Errorf("%w: bad repeat count %d in %q (at most %d decisions in all)", ErrBadSchedule, n, s, MaxScheduleDecisions)
 			}
 			last := out[len(out)-1]
 			for k := 1; k < n; k++ {

@@ -45,3 +45,18 @@ func TestShrink_ReachesTheMinimum(t *testing.T) {
 		})
 	}
 }
+
+// A short string with large repeat counts is rejected, not decoded into
+// gigabytes: the decoded length is bounded in all.
+func TestDecodeSchedule_BoundsTotalLength(t *testing.T) {
+	s := "1:0"
+	for range 5 {
+		s += "_16777216.1"
+	}
+	require.Less(t, len(s), 60)
+	_, err := sim.DecodeSchedule(s)
+	require.ErrorIs(t, err, sim.ErrBadSchedule)
+	got, err := sim.DecodeSchedule("1:0_1000.")
+	require.NoError(t, err)
+	assert.Len(t, got, 1000)
+}
