@@ -19,6 +19,10 @@ const digits62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ
 // stops at its step bound ([DefaultMaxSteps] steps without progress).
 const MaxScheduleDecisions = 1 << 22
 
+// divergenceCause ends the message of a replay that does not fit its run.
+const divergenceCause = "the run no longer matches the schedule: the code under test changed, or it is nondeterministic " +
+	"(it escapes the scheduler: map iteration order, time.Now, math/rand, state shared between runs)"
+
 // ErrBadSchedule occurs when a schedule string cannot be decoded.
 var ErrBadSchedule = errors.New("sim: bad schedule string")
 
@@ -192,7 +196,7 @@ func (r *replayStrategy) finish() error {
 		return r.err
 	}
 	if r.pos < len(r.choices) && !r.lenient {
-		return fmt.Errorf("the run ended after %d decisions but the schedule has %d; the code under test no longer matches it", r.pos, len(r.choices))
+		return fmt.Errorf("the run ended after %d decisions but the schedule has %d; %s", r.pos, len(r.choices), divergenceCause)
 	}
 	return nil
 }
