@@ -256,6 +256,7 @@ type exploreConfig struct {
 	maxRuns  int
 	ctx      context.Context
 	budget   time.Duration
+	rechecks int
 	deadline time.Time // start + budget, set by Explore
 }
 
@@ -273,6 +274,14 @@ func (c *exploreConfig) stopped() bool {
 // CutShort set.
 func WithContext(ctx context.Context) ExploreOption {
 	return exploreOptionFunc(func(c *exploreConfig) { c.ctx = ctx })
+}
+
+// WithRechecks sets how many passing seeds Explore and Check run again,
+// twice each, to check that the scenario is deterministic (default
+// [DefaultRechecks]; 0 checks only the failing seed). A mismatch is an
+// [ErrNondeterminism] failure.
+func WithRechecks(n int) ExploreOption {
+	return exploreOptionFunc(func(c *exploreConfig) { c.rechecks = max(n, 0) })
 }
 
 // WithTimeBudget bounds the wall time of an exploration: once d has
@@ -330,7 +339,7 @@ func (c *exploreConfig) with(st Strategy) []Option {
 }
 
 func newExploreConfig(opts []ExploreOption) exploreConfig {
-	c := exploreConfig{seeds: 100, workers: runtime.GOMAXPROCS(0), maxRuns: 100000}
+	c := exploreConfig{rechecks: DefaultRechecks, seeds: 100, workers: runtime.GOMAXPROCS(0), maxRuns: 100000}
 	for _, o := range opts {
 		o.applyExplore(&c)
 	}
@@ -468,6 +477,10 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 		}
 	}
 	res.Distinct = len(hashes)
+	if f := recheck(root, c, &res, func(seed uint64) Strategy { return c.spec.strategy(seed, k) }); f != nil {
+		res.Failure, res.FailingSeed = f, f.Seed
+		res.failingRun = int(f.Seed-c.first) + 1
+	}
 	// Cut short only if seeds below the reported failure (or any, without
 	// one) were left unrun.
 	res.CutShort = cut.Load() && (res.Failure == nil || res.Runs < limit)

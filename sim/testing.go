@@ -272,8 +272,12 @@ func Check(t TB, root func(s *Sim), opts ...ExploreOption) {
 	res := Explore(root, exploreOptionFunc(func(x *exploreConfig) { *x = c }))
 	if res.Failure != nil {
 		msg := failMessage(t, res.Failure, c, true)
-		if short, f := Shrink(root, res.Failure.Schedule, c.runOpts...); f != nil && short != TrimSchedule(res.Failure.Schedule) {
-			msg += fmt.Sprintf("shrunk (%s; %d preemptions): go test -run '%s' %s -args -sim.schedule='%s'\n", f.Message, f.Preemptions, runPattern(t.Name()), packagePath(), short)
+		// A nondeterministic failure does not replay: shrinking it would
+		// chase a moving target.
+		if !errors.Is(res.Failure, ErrNondeterminism) {
+			if short, f := Shrink(root, res.Failure.Schedule, c.runOpts...); f != nil && short != TrimSchedule(res.Failure.Schedule) {
+				msg += fmt.Sprintf("shrunk (%s; %d preemptions): go test -run '%s' %s -args -sim.schedule='%s'\n", f.Message, f.Preemptions, runPattern(t.Name()), packagePath(), short)
+			}
 		}
 		t.Fatalf("%s\n%s", res, msg)
 		return

@@ -132,6 +132,11 @@ func TestCheck_ShrinksToTheMinimumOnce(t *testing.T) {
 		require.NoError(t, f.Value.Set("true"))
 		defer f.Value.Set(old)
 	}
+	if f := flag.Lookup("rapid.checks"); f != nil && testing.Short() {
+		old := f.Value.String()
+		require.NoError(t, f.Value.Set("500")) // -short divides it by 5
+		defer f.Value.Set(old)
+	}
 	runs := 0
 	ft := faketb.New("TestRelay")
 	simrapid.Check(ft, func(s *sim.Sim) { runs++; relay(s) })
