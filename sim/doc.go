@@ -30,7 +30,7 @@
 // control passes between them only at scheduling points, where the strategy
 // chooses who runs next. The scheduling points are exactly:
 //
-//   - [Sim.Go] (spawn), [Sim.Yield], [Sim.Sleep], [Sim.Select];
+//   - [Sim.Go] (spawn), [Sim.Yield], [Sim.Sleep], [Sim.Select], [Task.Wait];
 //   - every access of a [Var] (memory that tasks race on) but [Var.Peek];
 //   - [Chan.Send], [Chan.Recv], [Chan.Close];
 //   - [Mutex.Lock], [Mutex.TryLock], [Mutex.Unlock];
@@ -64,7 +64,13 @@
 // within a preemption bound; [Replay] follows a recorded schedule; package
 // simrapid's Strategy draws the decisions from rapid. Strategy is an
 // interface: a user can add one, run it with [WithStrategy], and explore
-// it over many seeds with [StrategyFunc].
+// it over many seeds with [StrategyFunc]. PCT's guarantee holds for runs
+// of at most k task decisions, so k is fitted to the runs: a run longer
+// than its k is made again with a larger one ([PCTWithSteps]), and the
+// miss bound [Check] prints is computed from the runs that kept within
+// their k ([ExploreResult.MissBound]). A scheduling step costs O(log n)
+// in the number of tasks under every built-in strategy, and allocates
+// nothing.
 // [Explore] and [Check] take a [StrategySpec] ("random", "pct:3", "dfs:2",
 // or the default "portfolio", which picks the strategy from the seed), so
 // that a seed alone replays a run.
@@ -74,14 +80,33 @@
 // [Sim.Now], [Sim.Sleep], [Sim.After], [Sim.NewTimer] and [Sim.AfterFunc]
 // run on a virtual clock that starts at [DefaultEpoch]. It stands still
 // while any task can run and jumps to the next timer when every task is
-// blocked, so no run waits on the wall clock.
+// blocked, so no run waits on the wall clock. A timer that is due (its
+// instant has come) is a choice at every scheduling point: the strategy
+// may fire it before the next task step or let the tasks go on first
+// (counted as a preemption), so both orders are reachable and replay, and
+// a task polling a due deadline (`for ctx.Err() == nil { s.Yield() }`
+// after sleeping to it) sees it fire. A task polling a future instant in
+// a Yield loop, though, never sees it come: the polling task can run, so
+// time stands still, and the run ends as a livelock. Wait for time with
+// [Sim.Sleep], a timer, [Sim.Select], [Sim.WaitDone]; wait for a task with
+// [Task.Wait].
+//
+// # Progress
+//
+// A task that yields lets every other runnable task go first: at a
+// [Sim.Yield] the yielder is the last option (choosing it is the
+// preemption, so the default choice of DFS, [ReplayPrefix] and shrinking
+// runs another task), and under PCT it drops below every priority. A
+// join written as `for !t.Done() { s.Yield() }` therefore ends under every
+// strategy; [Task.Wait] needs no loop at all.
 //
 // # Failures
 //
 // A run fails with a [*Failure] wrapping [ErrPanic] (a task panicked or
 // called runtime.Goexit, as t.FailNow does), [ErrDeadlock] (no task can
-// run and no timer is pending), [ErrLivelock] (the step bound of
-// [WithMaxSteps] was passed), [ErrLeak] (the root returned but tasks can
+// run and no timer is pending), [ErrLivelock] ([DefaultMaxSteps]
+// scheduling points in a row without a task starting or ending, or the
+// total bound of [WithMaxSteps] passed), [ErrLeak] (the root returned but tasks can
 // never end) or [ErrDivergence] (a replayed schedule does not fit the run).
 // The failure carries the seed, the strategy and the schedule, and its
 // Report lists every task and what it waits on. After a failure every

@@ -112,7 +112,7 @@ func (s *Sim) failureSchedule() string {
 	if r, ok := s.strategy.(*replayStrategy); ok && s.failure != nil && s.failure.Err == ErrDivergence && s.strategyPanic == nil {
 		return r.schedule
 	}
-	return EncodeSchedule(s.choices)
+	return EncodeSchedule(s.choices.all())
 }
 
 // failBlocked reports a deadlock (root still alive) or a leak.
@@ -134,7 +134,7 @@ func (s *Sim) failBlocked() {
 func (s *Sim) report(f *Failure) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%v: %s\n", f.Err, f.Message)
-	fmt.Fprintf(&b, "strategy %s, seed %d, %d steps, %d decisions, virtual time +%v\n", f.Strategy, f.Seed, f.Steps, len(s.choices), f.Time)
+	fmt.Fprintf(&b, "strategy %s, seed %d, %d steps, %d decisions, virtual time +%v\n", f.Strategy, f.Seed, f.Steps, s.choices.len(), f.Time)
 	b.WriteString("tasks:\n")
 	stacks := goroutineStacks()
 	for _, t := range s.tasks {

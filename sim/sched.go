@@ -3,7 +3,6 @@ package sim
 import (
 	"fmt"
 	"runtime"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -36,10 +35,9 @@ type Sim struct {
 
 	objects     int
 	steps       int
-	progressAt  int // s.steps when a task last started or ended
-	choices     []int
-	choicesBox  *[]int // from choicesPool, for release
-	taskDecs    int    // decisions among two or more tasks (PCT's k)
+	progressAt  int        // s.steps when a task last started or ended
+	choices     *choiceLog // from choiceLogs, handed back by release
+	taskDecs    int        // decisions among two or more tasks (PCT's k)
 	preemptions int
 	trace       *Trace
 	open        map[uint64]string // the labels of open intervals (Begin)
@@ -67,10 +65,6 @@ type runSetWatcher interface {
 	removed(id int)
 }
 
-// choicesPool recycles the decision lists of runs, so that a run's
-// schedule does not regrow from nothing in every run.
-var choicesPool = sync.Pool{New: func() any { c := make([]int, 0, 256); return &c }}
-
 // unwindSignal is the panic value that unwinds a task's stack when its
 // coroutine is stopped while suspended (Yield reports false): a Goexit
 // there would be re-raised on the goroutine that called Stop. It is
@@ -87,13 +81,12 @@ func abortTask() { runtime.Goexit() }
 
 func newSim(cfg config) *Sim {
 	s := &Sim{
-		strategy:   cfg.strategy,
-		epoch:      cfg.epoch,
-		maxSteps:   cfg.maxSteps,
-		trace:      &Trace{epoch: cfg.epoch, off: cfg.noTrace},
-		choicesBox: choicesPool.Get().(*[]int),
+		strategy: cfg.strategy,
+		epoch:    cfg.epoch,
+		maxSteps: cfg.maxSteps,
+		trace:    &Trace{epoch: cfg.epoch, off: cfg.noTrace},
+		choices:  choiceLogs.Get().(*choiceLog),
 	}
-	s.choices = (*s.choicesBox)[:0]
 	s.observer, _ = cfg.strategy.(runSetWatcher)
 	if !cfg.noTrace {
 		s.trace.events = make([]Event, 0, 32)
@@ -103,9 +96,9 @@ func newSim(cfg config) *Sim {
 
 // release hands the run's recyclable buffers back, once the Result is made.
 func (s *Sim) release() {
-	*s.choicesBox = s.choices[:0]
-	choicesPool.Put(s.choicesBox)
-	s.choices, s.choicesBox = nil, nil
+	s.choices.reset()
+	choiceLogs.Put(s.choices)
+	s.choices = nil
 }
 
 // spawn creates a runnable task. It is not a scheduling point.
@@ -466,7 +459,7 @@ const livelockHint = " (a task polling a future instant in a Yield loop never se
 // decide asks the strategy, validates and records its answer. It returns
 // -1 (with s.failure set) if the answer is out of range.
 func (s *Sim) decide(d *Decision) int {
-	d.Index = len(s.choices)
+	d.Index = s.choices.len()
 	i, ok := s.askStrategy(d)
 	if !ok {
 		return -1
@@ -485,7 +478,7 @@ func (s *Sim) decide(d *Decision) int {
 		s.fail(ErrDivergence, s.cur, nil, "", msg)
 		return -1
 	}
-	s.choices = append(s.choices, i)
+	s.choices.add(i)
 	if d.Preempts(i) {
 		s.preemptions++
 	}
@@ -637,10 +630,10 @@ func (s *Sim) taskID() int {
 
 func (s *Sim) result() *Result {
 	r := &Result{
-		Schedule:      EncodeSchedule(s.choices),
+		Schedule:      EncodeSchedule(s.choices.all()),
 		Strategy:      s.strategy.Name(),
 		Steps:         s.steps,
-		Decisions:     len(s.choices),
+		Decisions:     s.choices.len(),
 		TaskDecisions: s.taskDecs,
 		Preemptions:   s.preemptions,
 		Tasks:         len(s.tasks),

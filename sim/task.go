@@ -25,7 +25,7 @@ type Task struct {
 	id     int
 	name   string
 	parent int
-	co     *coro.Coro        // nil until the task first runs, and once it returned
+	co     *coro.Coro       // nil until the task first runs, and once it returned
 	body   func(*coro.Coro) // until it first runs
 	goid   int64
 	state  taskState

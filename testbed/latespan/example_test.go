@@ -20,6 +20,6 @@ func Example() {
 	// Output:
 	// failure: <nil>
 	// parent [trace 1 span 1] 0s..300ms
-	//   task1 [trace 1 span 2] 0s..100ms
-	//   task2 [trace 1 span 3] 0s..300ms
+	//   task2 [trace 1 span 2] 0s..300ms
+	//   task1 [trace 1 span 3] 0s..100ms
 }
