@@ -33,6 +33,7 @@ func TestShrink_ReachesTheMinimum(t *testing.T) {
 	for _, bug := range bugs {
 		t.Run(bug.name, func(t *testing.T) {
 			want := minPreemptions(t, bug)
+			assert.Equal(t, bug.depth, want+1, "the listed PCT depth is the DFS depth plus one")
 			res := sim.Explore(bug.root, sim.WithSeeds(0, 20_000), sim.WithStrategySpec(mustSpec(t, "random")))
 			require.NotNil(t, res.Failure, "random did not find it: %s", res)
 			short, f := sim.Shrink(bug.root, res.Failure.Schedule)
