@@ -103,6 +103,7 @@ func (s *Sim) fail(kind error, t *Task, value any, stack, msg string) {
 	s.failure = f
 	f.Schedule = s.failureSchedule()
 	f.Report = s.report(f)
+	s.firstFailure.Store(f) // for the stall watchdog, once complete
 }
 
 // failureSchedule is the schedule a failure prints: the decisions made,

@@ -47,6 +47,8 @@ type Sim struct {
 	// goes on, for the stall watchdog: it is bumped after s.cur is set, so
 	// the watchdog may read s.cur.
 	resumes atomic.Uint64
+	// firstFailure is s.failure, published for the stall watchdog.
+	firstFailure atomic.Pointer[Failure]
 	// strategyPanic holds the value the strategy panicked with, to be
 	// re-raised by Run.
 	strategyPanic *any
