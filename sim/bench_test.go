@@ -28,7 +28,7 @@ import (
 func BenchmarkRunsToFailure(b *testing.B) {
 	const streams = 20
 	const budget = 20000
-	bugs := append(append([]plantedBug(nil), gateBugs...), paddedBugs...)
+	bugs := append(append(append([]plantedBug(nil), gateBugs...), paddedBugs...), relayBug)
 	for _, bug := range bugs {
 		// random, pct at the bug's depth, and pct:3 unless that is the same
 		type row struct {

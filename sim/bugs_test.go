@@ -11,7 +11,7 @@ import (
 // fast strategies find it.
 type plantedBug struct {
 	name  string
-	depth int // d: the bug's depth (PCT)
+	depth int // d: PCT depth, the smallest preemption bound at which DFS finds it, plus 1
 	kind  error
 	root  func(s *sim.Sim)
 }
@@ -81,7 +81,9 @@ func lockOrder(pad int) func(s *sim.Sim) {
 	}
 }
 
-// lockCycle (B5, depth 3): task i locks L[i] then L[(i+1)%3].
+// lockCycle (B5): task i locks L[i] then L[(i+1)%3]. Described as depth 3,
+// it is depth 2: one preemption suffices, since a task that blocks on its
+// second lock hands over for free.
 func lockCycle(s *sim.Sim) {
 	var l [3]*sim.Mutex
 	for i := range l {
@@ -115,6 +117,45 @@ func timeoutRace(s *sim.Sim) {
 	)
 }
 
+// relay (B7, 2 preemptions) needs three events in order among four tasks:
+// "first" raises a flag for one step only, "second" must see it and raise
+// a second flag for one step, and "third" must see that one. Each window is
+// a single step of a task that could go on, so reaching the bug takes a
+// preemption inside each: two. The other two poll for m steps, which gives
+// a random schedule many preemptions that do not matter.
+func relay(m int) func(s *sim.Sim) {
+	return func(s *sim.Sim) {
+		stage := sim.NewVar(s, 0)
+		wg := sim.NewWaitGroup(s)
+		wg.Go("third", func() {
+			for range m {
+				if stage.Load() == 2 {
+					panic("the relay reached the third task")
+				}
+			}
+		})
+		wg.Go("second", func() {
+			for range m {
+				if stage.Load() == 1 {
+					stage.Store(2)
+					stage.Store(0)
+					return
+				}
+			}
+		})
+		wg.Go("first", func() {
+			private(s, m)
+			stage.Store(1)
+			stage.Store(0)
+		})
+		wg.Wait()
+	}
+}
+
+// relayBug is B7 with polls of 10 steps: random walk finds it in a few
+// runs, with many preemptions, of which two matter.
+var relayBug = plantedBug{"B7 relay", 3, sim.ErrPanic, relay(10)}
+
 // gateBugs are the minimal forms, which every strategy must find within a
 // normal test budget.
 var gateBugs = []plantedBug{
@@ -122,7 +163,7 @@ var gateBugs = []plantedBug{
 	{"B2 lost update", 2, sim.ErrPanic, lostUpdate},
 	{"B3 atomicity violation", 2, sim.ErrPanic, atomicityViolation(2)},
 	{"B4 lock order", 2, sim.ErrDeadlock, lockOrder(0)},
-	{"B5 lock cycle", 3, sim.ErrDeadlock, lockCycle},
+	{"B5 lock cycle", 2, sim.ErrDeadlock, lockCycle},
 	{"B6 timeout race", 1, sim.ErrPanic, timeoutRace},
 }
 

@@ -129,6 +129,28 @@
 // [Replay] makes the same run again, decision for decision. [Shrink]
 // minimises a failing schedule (fewer preemptions, fewer decisions); its
 // result ends in "+", a prefix after which every decision is the default.
+// After its greedy passes it searches every schedule with 0, 1, 2...
+// preemptions, as [DFS] does, within [DefaultShrinkSearchRuns] runs, so
+// that the preemption count of the result is the smallest at which a
+// bounded DFS finds the bug: an empirical depth of it.
+//
+// # Nondeterminism
+//
+// A scenario must be deterministic apart from sim's decisions. [Explore]
+// and [Check] run the failing seed and [DefaultRechecks] passing ones
+// again, twice each with a trace, and fail with [ErrNondeterminism],
+// naming the first event that differs, when two runs of one seed differ
+// (code that reads map iteration order, time.Now, math/rand or state
+// shared between runs). A replayed schedule or a DFS prefix that no
+// longer fits its run fails with [ErrDivergence], naming the same likely
+// cause, and prints the schedule that was given.
+//
+// # Bounding an exploration
+//
+// [WithContext] and [WithTimeBudget] stop [Explore] and [Check] from
+// starting more runs; the result says what ran ([ExploreResult.CutShort],
+// Runs, Distinct, Complete for DFS), and Check's summary says it was cut
+// short.
 //
 // # Testing integration
 //

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -168,6 +169,14 @@ type ExploreResult struct {
 	// Complete reports, for DFS, that every schedule within the
 	// preemption bound was run.
 	Complete bool
+	// CutShort reports that the exploration stopped before it was done
+	// because its context ended or its time budget ran out
+	// ([WithContext], [WithTimeBudget]): the other fields describe the
+	// runs it made, and a DFS is not Complete.
+	CutShort bool
+	// failingRun is the 1-based index of the failing run in the order
+	// the runs were made (seed order; DFS order), 0 if none failed.
+	failingRun int
 	// Elapsed is the wall time the exploration took. It is the one field
 	// that differs between two explorations of the same seeds, and String
 	// leaves it out.
@@ -175,12 +184,13 @@ type ExploreResult struct {
 }
 
 // RunsToFailure returns the number of runs up to and including the first
-// failing seed (0 if none failed).
+// failing one (0 if none failed): for seeds, the smallest failing seed's
+// place among them; for DFS, the failing schedule's place in the search.
 func (r ExploreResult) RunsToFailure() int {
 	if r.Failure == nil {
 		return 0
 	}
-	return int(r.FailingSeed-r.FirstSeed) + 1
+	return r.failingRun
 }
 
 // MissBound returns, for the PCTRuns clean PCT runs, the bound
@@ -215,6 +225,12 @@ func (r ExploreResult) String() string {
 	if r.Failure != nil && !strings.HasPrefix(r.Strategy, "dfs") {
 		s += fmt.Sprintf(", smallest failing seed %d", r.FailingSeed)
 	}
+	if r.CutShort {
+		s += ", cut short"
+		if strings.HasPrefix(r.Strategy, "dfs") {
+			s += " (search incomplete)"
+		}
+	}
 	return s
 }
 
@@ -238,6 +254,41 @@ type exploreConfig struct {
 	keepAll  bool
 	progress func(done, total int)
 	maxRuns  int
+	ctx      context.Context
+	budget   time.Duration
+	rechecks int
+	deadline time.Time // start + budget, set by Explore
+}
+
+// stopped reports whether the exploration must stop: its context ended or
+// its time budget ran out.
+func (c *exploreConfig) stopped() bool {
+	if c.ctx != nil && c.ctx.Err() != nil {
+		return true
+	}
+	return !c.deadline.IsZero() && !time.Now().Before(c.deadline)
+}
+
+// WithContext makes Explore and Check stop starting runs once ctx is done;
+// the runs under way finish, and the result describes the runs made, with
+// CutShort set.
+func WithContext(ctx context.Context) ExploreOption {
+	return exploreOptionFunc(func(c *exploreConfig) { c.ctx = ctx })
+}
+
+// WithRechecks sets how many passing seeds Explore and Check run again,
+// twice each, to check that the scenario is deterministic (default
+// [DefaultRechecks]; 0 checks only the failing seed). A mismatch is an
+// [ErrNondeterminism] failure.
+func WithRechecks(n int) ExploreOption {
+	return exploreOptionFunc(func(c *exploreConfig) { c.rechecks = max(n, 0) })
+}
+
+// WithTimeBudget bounds the wall time of an exploration: once d has
+// passed, Explore and Check start no more runs, as when the context of
+// [WithContext] ends. d <= 0 means no budget.
+func WithTimeBudget(d time.Duration) ExploreOption {
+	return exploreOptionFunc(func(c *exploreConfig) { c.budget = d })
 }
 
 // WithSeeds sets the number of seeds to run, from first on.
@@ -288,7 +339,7 @@ func (c *exploreConfig) with(st Strategy) []Option {
 }
 
 func newExploreConfig(opts []ExploreOption) exploreConfig {
-	c := exploreConfig{seeds: 100, workers: runtime.GOMAXPROCS(0), maxRuns: 100000}
+	c := exploreConfig{rechecks: DefaultRechecks, seeds: 100, workers: runtime.GOMAXPROCS(0), maxRuns: 100000}
 	for _, o := range opts {
 		o.applyExplore(&c)
 	}
@@ -302,7 +353,11 @@ func newExploreConfig(opts []ExploreOption) exploreConfig {
 // timing: the failure reported is always the smallest failing seed's.
 func Explore(root func(s *Sim), opts ...ExploreOption) ExploreResult {
 	start := time.Now()
-	res := explore(root, newExploreConfig(opts))
+	c := newExploreConfig(opts)
+	if c.budget > 0 {
+		c.deadline = start.Add(c.budget)
+	}
+	res := explore(root, c)
 	res.Elapsed = time.Since(start)
 	return res
 }
@@ -342,6 +397,7 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 	var (
 		next    atomic.Int64
 		minFail atomic.Int64 // index of the smallest failing seed so far
+		cut     atomic.Bool  // a worker stopped for the context or budget
 		recs    = make([]runRecord, c.seeds)
 		mu      sync.Mutex // serialises progress calls
 		done    int
@@ -353,6 +409,10 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 		for {
 			i := int(next.Add(1) - 1)
 			if i >= c.seeds || (!c.keepAll && int64(i) > minFail.Load()) {
+				return
+			}
+			if c.stopped() {
+				cut.Store(true)
 				return
 			}
 			seed := c.first + uint64(i)
@@ -391,6 +451,7 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 	if m := minFail.Load(); m != math.MaxInt64 {
 		res.Failure = recs[m].fail
 		res.FailingSeed = c.first + uint64(m)
+		res.failingRun = int(m) + 1
 		if !c.keepAll {
 			limit = int(m) + 1
 		}
@@ -416,5 +477,12 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 		}
 	}
 	res.Distinct = len(hashes)
+	if f := recheck(root, c, &res, func(seed uint64) Strategy { return c.spec.strategy(seed, k) }); f != nil {
+		res.Failure, res.FailingSeed = f, f.Seed
+		res.failingRun = int(f.Seed-c.first) + 1
+	}
+	// Cut short only if seeds below the reported failure (or any, without
+	// one) were left unrun.
+	res.CutShort = cut.Load() && (res.Failure == nil || res.Runs < limit)
 	return res
 }

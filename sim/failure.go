@@ -101,8 +101,19 @@ func (s *Sim) fail(kind error, t *Task, value any, stack, msg string) {
 		f.Task, f.TaskName = t.id, t.name
 	}
 	s.failure = f
-	f.Schedule = EncodeSchedule(s.choices.all())
+	f.Schedule = s.failureSchedule()
 	f.Report = s.report(f)
+	s.firstFailure.Store(f) // for the stall watchdog, once complete
+}
+
+// failureSchedule is the schedule a failure prints: the decisions made,
+// or, when a replayed schedule did not fit the run, the schedule given (the
+// prefix that ran would replay to a pass, hiding the divergence).
+func (s *Sim) failureSchedule() string {
+	if r, ok := s.strategy.(*replayStrategy); ok && s.failure != nil && s.failure.Err == ErrDivergence && s.strategyPanic == nil {
+		return r.schedule
+	}
+	return EncodeSchedule(s.choices.all())
 }
 
 // failBlocked reports a deadlock (root still alive) or a leak.

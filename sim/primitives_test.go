@@ -200,7 +200,7 @@ func TestReplay_Divergence(t *testing.T) {
 	}{
 		{"too short", "1:", "schedule ended"},
 		{"too long", res.Schedule + "0000", "the run ended after"},
-		{"out of range", "1:~99.", "answered 99"},
+		{"out of range", "1:~99.", "the schedule says option 99"},
 		{"garbage", "2:00", "bad schedule"},
 	}
 	for _, tt := range tests {

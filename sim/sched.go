@@ -47,6 +47,8 @@ type Sim struct {
 	// goes on, for the stall watchdog: it is bumped after s.cur is set, so
 	// the watchdog may read s.cur.
 	resumes atomic.Uint64
+	// firstFailure is s.failure, published for the stall watchdog.
+	firstFailure atomic.Pointer[Failure]
 	// strategyPanic holds the value the strategy panicked with, to be
 	// re-raised by Run.
 	strategyPanic *any
@@ -469,7 +471,11 @@ func (s *Sim) decide(d *Decision) int {
 		if r, ok := s.strategy.(*replayStrategy); ok && r.err != nil {
 			msg = r.err.Error()
 		} else if ok && !r.lenient && r.pos > len(r.choices) {
-			msg = fmt.Sprintf("decision %d (%s among %d options): the schedule ended after %d decisions; the code under test no longer matches it", d.Index, d.Kind, d.N, len(r.choices))
+			msg = fmt.Sprintf("decision %d (%s among %d options): the schedule ended after %d decisions; %s", d.Index, d.Kind, d.N, len(r.choices), divergenceCause)
+		} else if ok {
+			msg = fmt.Sprintf("decision %d (%s among %d options): the schedule says option %d; %s", d.Index, d.Kind, d.N, i, divergenceCause)
+		} else if _, ok := s.strategy.(*dfsStrategy); ok {
+			msg = fmt.Sprintf("decision %d (%s among %d options): an earlier run of the same prefix had option %d here; the scenario is nondeterministic (it escapes the scheduler: map iteration order, time.Now, math/rand, state shared between runs)", d.Index, d.Kind, d.N, i)
 		}
 		s.fail(ErrDivergence, s.cur, nil, "", msg)
 		return -1
@@ -647,7 +653,7 @@ func (s *Sim) result() *Result {
 		}
 	}
 	if s.failure != nil {
-		s.failure.Schedule = r.Schedule
+		s.failure.Schedule = s.failureSchedule()
 	}
 	return r
 }

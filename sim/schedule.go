@@ -13,6 +13,16 @@ const scheduleVersion = "1:"
 
 const digits62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
+// MaxScheduleDecisions bounds the number of decisions a schedule string
+// may decode to, so that a short string with large repeat counts cannot
+// take seconds and gigabytes to decode. It is far above any run's: a run
+// stops at its step bound ([DefaultMaxSteps] steps without progress).
+const MaxScheduleDecisions = 1 << 22
+
+// divergenceCause ends the message of a replay that does not fit its run.
+const divergenceCause = "the run no longer matches the schedule: the code under test changed, or it is nondeterministic " +
+	"(it escapes the scheduler: map iteration order, time.Now, math/rand, state shared between runs)"
+
 // ErrBadSchedule occurs when a schedule string cannot be decoded.
 var ErrBadSchedule = errors.New("sim: bad schedule string")
 
@@ -94,8 +104,8 @@ func DecodeSchedule(s string) ([]int, error) {
 			if err != nil {
 				return nil, err
 			}
-			if n < 2 || n > 1<<24 {
-				return nil, fmt.Errorf("%w: bad repeat count %d in %q", ErrBadSchedule, n, s)
+			if n < 2 || n > MaxScheduleDecisions-len(out)+1 {
+				return nil, fmt.Errorf("%w: bad repeat count %d in %q (at most %d decisions in all)", ErrBadSchedule, n, s, MaxScheduleDecisions)
 			}
 			last := out[len(out)-1]
 			for k := 1; k < n; k++ {
@@ -186,7 +196,7 @@ func (r *replayStrategy) finish() error {
 		return r.err
 	}
 	if r.pos < len(r.choices) && !r.lenient {
-		return fmt.Errorf("the run ended after %d decisions but the schedule has %d; the code under test no longer matches it", r.pos, len(r.choices))
+		return fmt.Errorf("the run ended after %d decisions but the schedule has %d; %s", r.pos, len(r.choices), divergenceCause)
 	}
 	return nil
 }

@@ -5,8 +5,12 @@ import (
 	"slices"
 )
 
-// DefaultShrinkRuns bounds the runs [Shrink] makes.
+// DefaultShrinkRuns bounds the runs of [Shrink]'s greedy passes.
 const DefaultShrinkRuns = 2000
+
+// DefaultShrinkSearchRuns bounds the runs of [Shrink]'s bounded-preemption
+// search, which proves the preemption count minimal.
+const DefaultShrinkSearchRuns = 50_000
 
 // Shrink minimises a failing schedule of root: it replays variations of it
 // with [ReplayPrefix] and keeps those that still fail with the same kind of
@@ -16,8 +20,48 @@ const DefaultShrinkRuns = 2000
 // result replays with ReplayPrefix; the returned failure is its run's. If
 // schedule does not fail at all, Shrink returns it unchanged and nil.
 //
+// Greedy passes stop in local minima, so Shrink then searches, as [DFS]
+// does, every schedule with 0, 1, 2... preemptions, fewer than the best
+// found, within [DefaultShrinkSearchRuns] runs: a failure of the same
+// kind at bound b replaces the result (shrunk again within b). So the
+// result's preemption count is the smallest at which a bounded DFS finds
+// the bug, an empirical depth of it, unless the search ran out of runs.
+//
 // opts are passed to every run (a [WithStrategy] among them is ignored).
 func Shrink(root func(s *Sim), schedule string, opts ...Option) (string, *Failure) {
+	best, bestF := shrinkGreedy(root, schedule, opts)
+	if bestF == nil {
+		return best, nil
+	}
+	kind := bestF.Err
+	budget := DefaultShrinkSearchRuns
+	for bound := 0; bound < bestF.Preemptions && budget > 0; bound++ {
+		var found string
+		runs, complete := dfsWalk(root, opts, bound, budget, func() bool { return false }, func(r *Result, err error) bool {
+			var f *Failure
+			if errors.As(err, &f) && f.Err == kind {
+				found = TrimSchedule(r.Schedule)
+				return false
+			}
+			return true
+		})
+		budget -= runs
+		if found != "" {
+			if s, f := shrinkGreedy(root, found, opts); f != nil && f.Preemptions <= bound {
+				return s, f
+			}
+			return found, nil // unreachable: found fails with kind
+		}
+		if !complete {
+			break
+		}
+	}
+	return best, bestF
+}
+
+// shrinkGreedy is Shrink's greedy part: it never accepts a schedule with
+// more preemptions than the current one.
+func shrinkGreedy(root func(s *Sim), schedule string, opts []Option) (string, *Failure) {
 	try := func(c []int) (string, *Failure) {
 		res, err := Run(root, append(slices.Clip(opts), WithStrategy(ReplayPrefix(EncodeSchedule(c))), WithoutTrace())...)
 		var f *Failure
@@ -47,7 +91,7 @@ func Shrink(root func(s *Sim), schedule string, opts ...Option) (string, *Failur
 			return false
 		}
 		next, _ := DecodeSchedule(s)
-		if len(next) > len(cur) || (len(next) == len(cur) && slices.Compare(next, cur) >= 0) {
+		if f.Preemptions > bestF.Preemptions || len(next) > len(cur) || (len(next) == len(cur) && slices.Compare(next, cur) >= 0) {
 			return false
 		}
 		cur, best, bestF = next, s, f
@@ -134,7 +178,7 @@ func acceptFewer(c []int, cur *[]int, best *string, bestF **Failure, kind error,
 		return false
 	}
 	next, _ := DecodeSchedule(s)
-	if nonzero(next) >= nonzero(*cur) {
+	if nonzero(next) >= nonzero(*cur) || f.Preemptions > (*bestF).Preemptions {
 		return false
 	}
 	*cur, *best, *bestF = next, s, f

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"slices"
 )
 
 // DFS returns a spec for bounded exhaustive search: [Explore] (or [Check])
@@ -75,14 +76,34 @@ func (d *dfsStrategy) nextPrefix() ([]int, bool) {
 	return nil, false
 }
 
+// dfsWalk runs root under every schedule that preempts at most bound
+// times, in depth-first order, calling visit after each run until visit
+// returns false, maxRuns runs were made, or stop reports true before a
+// run. It returns the number of runs and whether the search was complete.
+func dfsWalk(root func(s *Sim), opts []Option, bound, maxRuns int, stop func() bool, visit func(r *Result, err error) bool) (runs int, complete bool) {
+	var prefix []int
+	for runs < maxRuns && !stop() {
+		st := &dfsStrategy{prefix: prefix, bound: bound}
+		r, err := Run(root, append(slices.Clip(opts), WithStrategy(st), WithoutTrace())...)
+		runs++
+		if !visit(r, err) {
+			return runs, false
+		}
+		next, ok := st.nextPrefix()
+		if !ok {
+			return runs, true
+		}
+		prefix = next
+	}
+	return runs, false
+}
+
 func exploreDFS(root func(s *Sim), c exploreConfig) ExploreResult {
 	res := ExploreResult{Strategy: c.spec.String()}
 	hashes := make(map[uint64]struct{})
-	var prefix []int
-	for res.Runs < c.maxRuns {
-		st := &dfsStrategy{prefix: prefix, bound: c.spec.param}
-		r, err := Run(root, c.with(st)...)
-		res.Runs++
+	n := 0 // runs so far
+	res.Runs, res.Complete = dfsWalk(root, c.runOpts, c.spec.param, c.maxRuns, c.stopped, func(r *Result, err error) bool {
+		n++
 		res.TotalSteps += r.Steps
 		res.MaxSteps = max(res.MaxSteps, r.Steps)
 		res.MaxTasks = max(res.MaxTasks, r.Tasks)
@@ -90,25 +111,20 @@ func exploreDFS(root func(s *Sim), c exploreConfig) ExploreResult {
 		h.Write([]byte(r.Schedule))
 		hashes[h.Sum64()] = struct{}{}
 		if c.progress != nil {
-			c.progress(res.Runs, 0) // the total is unknown until the search ends
+			c.progress(n, 0) // the total is unknown until the search ends
 		}
 		var f *Failure
 		if errors.As(err, &f) {
 			res.Failures++
 			if res.Failure == nil {
 				res.Failure = f
+				res.failingRun = n
 			}
-			if !c.keepAll {
-				break
-			}
+			return c.keepAll
 		}
-		next, ok := st.nextPrefix()
-		if !ok {
-			res.Complete = true
-			break
-		}
-		prefix = next
-	}
+		return true
+	})
+	res.CutShort = !res.Complete && c.stopped()
 	res.Distinct = len(hashes)
 	return res
 }

@@ -272,8 +272,12 @@ func Check(t TB, root func(s *Sim), opts ...ExploreOption) {
 	res := Explore(root, exploreOptionFunc(func(x *exploreConfig) { *x = c }))
 	if res.Failure != nil {
 		msg := failMessage(t, res.Failure, c, true)
-		if short, f := Shrink(root, res.Failure.Schedule, c.runOpts...); f != nil && short != TrimSchedule(res.Failure.Schedule) {
-			msg += fmt.Sprintf("shrunk (%s; %d preemptions): go test -run '%s' %s -args -sim.schedule='%s'\n", f.Message, f.Preemptions, runPattern(t.Name()), packagePath(), short)
+		// A nondeterministic failure does not replay: shrinking it would
+		// chase a moving target.
+		if !errors.Is(res.Failure, ErrNondeterminism) {
+			if short, f := Shrink(root, res.Failure.Schedule, c.runOpts...); f != nil && short != TrimSchedule(res.Failure.Schedule) {
+				msg += fmt.Sprintf("shrunk (%s; %d preemptions): go test -run '%s' %s -args -sim.schedule='%s'\n", f.Message, f.Preemptions, runPattern(t.Name()), packagePath(), short)
+			}
 		}
 		t.Fatalf("%s\n%s", res, msg)
 		return
@@ -282,7 +286,18 @@ func Check(t TB, root func(s *Sim), opts ...ExploreOption) {
 	if res.PCTRuns > 0 {
 		msg += fmt.Sprintf("; a depth-%d bug would be missed by all %d PCT depth-%d runs with probability <= %.2g", res.PCTDepth, res.PCTRuns, res.PCTDepth, res.MissBound(res.PCTDepth))
 	}
+	if res.CutShort {
+		msg += fmt.Sprintf("; cut short by its context or time budget: only %d of the %s planned ran", res.Runs, c.planned())
+	}
 	t.Logf("%s", msg)
+}
+
+// planned says how many runs the exploration was to make.
+func (c *exploreConfig) planned() string {
+	if c.spec.isDFS() {
+		return "schedules within the bound"
+	}
+	return strconv.Itoa(c.seeds) + " seeds"
 }
 
 // progressEvery is the least time between two of Check's progress lines

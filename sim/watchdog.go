@@ -35,6 +35,7 @@ type watchdog struct {
 	s       *Sim
 	timeout time.Duration
 	last    uint64
+	since   time.Time // when last last changed
 
 	mu      sync.Mutex // guards timer and stopped
 	timer   *time.Timer
@@ -46,9 +47,9 @@ func startWatchdog(s *Sim, timeout time.Duration) *watchdog {
 	if timeout <= 0 {
 		return nil
 	}
-	w := &watchdog{s: s, timeout: timeout}
+	w := &watchdog{s: s, timeout: timeout, since: time.Now()}
 	w.mu.Lock()
-	w.timer = time.AfterFunc(timeout, w.check)
+	w.timer = time.AfterFunc(w.tick(), w.check)
 	w.mu.Unlock()
 	return w
 }
@@ -64,15 +65,22 @@ func (w *watchdog) stop() {
 	w.mu.Unlock()
 }
 
+// tick is the interval between checks: an eighth of the timeout, so that a
+// stall is reported within 9/8 of the timeout, not up to twice it.
+func (w *watchdog) tick() time.Duration { return max(w.timeout/8, time.Millisecond) }
+
 func (w *watchdog) check() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.stopped {
 		return
 	}
+	now := time.Now()
 	if n := w.s.resumes.Load(); n != w.last {
-		w.last = n
-		w.timer.Reset(w.timeout)
+		w.last, w.since = n, now
+	}
+	if now.Sub(w.since) < w.timeout {
+		w.timer.Reset(w.tick())
 		return
 	}
 	msg := w.s.stallMessage(w.timeout)
@@ -89,8 +97,13 @@ func (s *Sim) stallMessage(timeout time.Duration) string {
 	if t := s.cur; t != nil {
 		who = t.String()
 	}
-	return fmt.Sprintf("sim: run stalled under %s: %s has not reached a scheduling point for %v of wall time. "+
+	msg := fmt.Sprintf("sim: run stalled under %s: %s has not reached a scheduling point for %v of wall time. "+
 		"It blocks on something the scheduler does not see (a real sync.Mutex, a Go channel, I/O, time.Sleep) "+
 		"or loops without a scheduling point; use sim's primitives in tasks. Its goroutine is among those below.",
 		s.strategy.Name(), who, timeout)
+	if f := s.firstFailure.Load(); f != nil {
+		// It stalled while unwinding: the failure is what the user needs.
+		msg += "\nThe run had already failed, and stalled while its tasks unwound:\n" + f.Report
+	}
+	return msg
 }

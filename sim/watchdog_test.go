@@ -59,3 +59,32 @@ func TestWatchdog_StepsWithoutSwitchesAreProgress(t *testing.T) {
 	}, sim.WithStallTimeout(500*time.Millisecond), sim.WithMaxSteps(1<<40))
 	require.NoError(t, err)
 }
+
+// TestWatchdog_KeepsTheOriginalFailure: a run that failed (a panic) and
+// then stalls while unwinding (a deferred call blocks on a real mutex)
+// is reported with the original failure, not only as a stall.
+func TestWatchdog_KeepsTheOriginalFailure(t *testing.T) {
+	if os.Getenv("SIM_TEST_STALL_CHILD") == "2" {
+		var mu sync.Mutex
+		mu.Lock() // never unlocked: the deferred call below blocks
+		_, _ = sim.Run(func(s *sim.Sim) {
+			ch, started := sim.NewChan[int](s, 0), sim.NewChan[int](s, 1)
+			s.Go("waiter", func() {
+				defer blockOnRealMutex(&mu)
+				started.Send(1)
+				ch.Recv()
+			})
+			started.Recv()
+			panic("the original failure")
+		}, sim.WithStrategy(sim.Random(3)), sim.WithStallTimeout(200*time.Millisecond))
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestWatchdog_KeepsTheOriginalFailure$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "SIM_TEST_STALL_CHILD=2")
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "the child should die: %s", out)
+	assert.Contains(t, string(out), "sim: run stalled under random(seed=3)")
+	assert.Contains(t, string(out), "The run had already failed")
+	assert.Contains(t, string(out), "the original failure")
+}

@@ -18,6 +18,7 @@ package simrapid
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/tracebed/tracebed/sim"
 	"pgregory.net/rapid"
@@ -45,18 +46,27 @@ func Check(t rapid.TB, root func(s *sim.Sim), opts ...sim.Option) {
 	rapid.Check(t, func(rt *rapid.T) {
 		res, err := sim.Run(root, append(opts[:len(opts):len(opts)], sim.WithStrategy(Strategy(rt)))...)
 		var f *sim.Failure
-		if errors.As(err, &f) {
-			// The report (every task, stacks and all) is logged, so that
-			// the failure rapid prints stays one line. rapid's shrinking
-			// can stop in a local minimum; Shrink finishes the job.
-			rt.Logf("%s", f.Report)
-			short, sf := sim.Shrink(root, res.Schedule, opts...)
-			depth := res.Preemptions
-			if sf != nil {
-				depth = sf.Preemptions
-			}
-			rt.Fatalf("%v (%d decisions, %d preemptions); shrunk further to %d preemptions: sim.ReplayPrefix(%q)",
-				err, res.Decisions, res.Preemptions, depth, short)
+		if !errors.As(err, &f) {
+			return
 		}
+		msg := fmt.Sprintf("%v: %s (%d decisions, %d preemptions)", f.Err, f.Message, res.Decisions, res.Preemptions)
+		if !t.Failed() {
+			// rapid is still searching or shrinking: the run only has to
+			// fail, cheaply. rapid marks t failed before it runs its
+			// minimal case a last time, to show it; that run shrinks.
+			rt.Fatalf("%s", msg)
+		}
+		// The report (every task, stacks and all) is logged, so that the
+		// failure rapid prints stays one line. rapid's shrinking can stop
+		// in a local minimum; Shrink finishes the job. The text names only
+		// what reproduces the failure here: rapid's own flags (which rapid
+		// prints) and the schedule, for sim.ReplayPrefix.
+		rt.Logf("%s", f.Report)
+		short, sf := sim.Shrink(root, res.Schedule, opts...)
+		depth := res.Preemptions
+		if sf != nil {
+			depth = sf.Preemptions
+		}
+		rt.Fatalf("%s; shrunk further to %d preemptions: sim.ReplayPrefix(%q)", msg, depth, short)
 	})
 }

@@ -89,3 +89,60 @@ func TestCheck_Fails(t *testing.T) {
 	assert.True(t, strings.Contains(out, "lost update"), out)
 	assert.True(t, strings.Contains(out, "shrunk further to 1 preemptions: sim.ReplayPrefix("), out)
 }
+
+// relay is sim's planted bug B7: three events in order among four tasks,
+// two preemptions at least.
+func relay(s *sim.Sim) {
+	stage := sim.NewVar(s, 0)
+	wg := sim.NewWaitGroup(s)
+	wg.Go("third", func() {
+		for range 10 {
+			if stage.Load() == 2 {
+				panic("the relay reached the third task")
+			}
+		}
+	})
+	wg.Go("second", func() {
+		for range 10 {
+			if stage.Load() == 1 {
+				stage.Store(2)
+				stage.Store(0)
+				return
+			}
+		}
+	})
+	wg.Go("first", func() {
+		pad := sim.NewVar(s, 0)
+		for range 10 {
+			pad.Store(pad.Peek() + 1)
+		}
+		stage.Store(1)
+		stage.Store(0)
+	})
+	wg.Wait()
+}
+
+// TestCheck_ShrinksToTheMinimumOnce: Check ends at the bug's DFS depth
+// (2 preemptions), shrinks once (not at every failing case of rapid's own
+// shrinking: the runs of root stay few), and suggests no -sim.* flag,
+// which it does not read.
+func TestCheck_ShrinksToTheMinimumOnce(t *testing.T) {
+	if f := flag.Lookup("rapid.nofailfile"); f != nil {
+		old := f.Value.String()
+		require.NoError(t, f.Value.Set("true"))
+		defer f.Value.Set(old)
+	}
+	if f := flag.Lookup("rapid.checks"); f != nil && testing.Short() {
+		old := f.Value.String()
+		require.NoError(t, f.Value.Set("500")) // -short divides it by 5
+		defer f.Value.Set(old)
+	}
+	runs := 0
+	ft := faketb.New("TestRelay")
+	simrapid.Check(ft, func(s *sim.Sim) { runs++; relay(s) })
+	require.True(t, ft.Failed())
+	out := ft.Errors + strings.Join(ft.Logs, "\n")
+	assert.Contains(t, out, "shrunk further to 2 preemptions: sim.ReplayPrefix(")
+	assert.NotContains(t, out, "-sim.")
+	assert.Less(t, runs, 100_000, "root ran %d times", runs)
+}
