@@ -97,8 +97,15 @@ type Event struct {
 	On string
 }
 
-// String renders the event as one line.
+// String renders the event as one line: step, virtual time, task, and
+// [Event.What].
 func (e Event) String() string {
+	return fmt.Sprintf("%5d +%-8v %3d  %s", e.Step, e.At, e.Task, e.What())
+}
+
+// What says what happened, in words: "spawn 2", "block recv chan#3",
+// "select 1/2 recv chan#3"...
+func (e Event) What() string {
 	var what string
 	switch e.Kind {
 	case EvSpawn:
@@ -134,7 +141,7 @@ func (e Event) String() string {
 	default:
 		what = e.Kind.String() + " " + e.Text
 	}
-	return fmt.Sprintf("%5d +%-8v %3d  %s", e.Step, e.At, e.Task, what)
+	return what
 }
 
 // TaskInfo names a task of a trace.
