@@ -82,4 +82,3 @@ func runOf(t testing.TB, workers int, strict bool, seed uint64) *view.Run {
 	require.NotNil(t, res)
 	return view.Build(res.Trace, tr.FinishedSpans(), view.WithTitle(fmt.Sprintf("fan-out of %d, seed %d", workers, seed)), view.WithFailure(err))
 }
-
