@@ -56,19 +56,9 @@ func cmdReplay(args []string, stdout io.Writer) error {
 	if st == env.DFS && *schedule == "" {
 		return usageError("a dfs run has no seed: replay it with -schedule")
 	}
-	var p env.Platform
-	switch {
-	case *platform != "":
-		if p, err = env.PlatformByName(*platform); err != nil {
-			return usageError("%v", err)
-		}
-		if variantPlatform != nil && p.Name == variantPlatform.Name {
-			p = *variantPlatform
-		}
-	case variantPlatform != nil:
-		p = *variantPlatform
-	default:
-		p = sc.Platforms[0]
+	p, err := pickPlatform(sc, variantPlatform, *platform)
+	if err != nil {
+		return err
 	}
 	if err := exports.check(); err != nil {
 		return err
