@@ -58,6 +58,7 @@ func (f *Future[T]) Get() T {
 		f.waiters = append(f.waiters, f.s.cur)
 		f.s.block("get", f)
 	}
+	f.s.op("got", f.obj.name)
 	return f.v
 }
 

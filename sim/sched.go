@@ -274,7 +274,10 @@ func (s *Sim) goDetached(name string, f func(), locals map[*localKey]any) *Task 
 
 // Yield is a scheduling point and nothing else: other tasks may run before
 // it returns. Strategies may take the hint and prefer other tasks.
-func (s *Sim) Yield() { s.point(true) }
+func (s *Sim) Yield() {
+	s.op("yield", "")
+	s.point(true)
+}
 
 // Steps returns the number of scheduling points passed so far.
 func (s *Sim) Steps() int {

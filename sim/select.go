@@ -127,10 +127,12 @@ func (s *Sim) Select(cases ...SelectCase) int {
 	}
 	if len(ready) > 0 {
 		i := ready[s.choose(KindSelect, len(ready))]
+		s.selected(i, len(cases), cases[i])
 		cases[i].commit()
 		return i
 	}
 	if def >= 0 {
+		s.selected(def, len(cases), cases[def])
 		cases[def].commit()
 		return def
 	}
@@ -144,6 +146,7 @@ func (s *Sim) Select(cases ...SelectCase) int {
 	for !st.done {
 		s.block("select", on)
 	}
+	s.selected(st.fired, len(cases), cases[st.fired])
 	for i, c := range cases {
 		if c != nil && !c.isDefault() {
 			c.finish(st, i == st.fired)

@@ -14,7 +14,10 @@ import (
 const laneWidth = 22
 
 // Timeline renders the trace as text with one lane (column) per task, and
-// one row per event: spawns, blocks, operations, exits, panics, timers, a
+// one row per event: spawns, blocks, operations (among them the ones that
+// usually decide a run: "done waitgroup#3", "got future#2" when a Get
+// returns, "yield"), the case a select went on with ("select 1/3 recv
+// chan#2": case 1 of 3), exits, panics, timers, a
 // "▶" where a task starts running after another, a note ([Sim.Logf]) as
 // "·" and an interval opening and closing ([Sim.Begin], [Sim.End]) as "┌"
 // and "└", each with its text in full, running on over the (empty) lanes
@@ -60,7 +63,9 @@ func (tr *Trace) Timeline() string {
 		case EvExit:
 			r.text = "exit"
 		case EvOp:
-			r.text = e.Text + " " + e.On
+			r.text = strings.TrimSpace(e.Text + " " + e.On)
+		case EvSelect:
+			r.text = "select " + selectText(e)
 		case EvBlock:
 			r.text = e.Text
 			if e.On != "" {

@@ -143,3 +143,60 @@ func TestIntervals(t *testing.T) {
 	}
 	assert.Equal(t, []string{"b 7 request 7 tid=0", "e 7 request 7 tid=1", "e 18446744073709551615 interval 18446744073709551615 tid=1"}, async)
 }
+
+// TestTimeline_DecidingEvents: the events that usually explain a run have
+// a row in the lane of the task that did them: which select case won (with
+// its channel), a WaitGroup.Done, a Future.Get returning on the waiter's
+// side, and a Yield.
+func TestTimeline_DecidingEvents(t *testing.T) {
+	res, err := sim.Run(func(s *sim.Sim) {
+		a, b := sim.NewChan[int](s, 0), sim.NewChan[int](s, 1)
+		f := sim.NewFuture[string](s)
+		wg := sim.NewWaitGroup(s)
+		wg.Add(1)
+		s.Go("sender", func() {
+			s.Yield()
+			b.Send(1)
+			f.Resolve("v")
+			wg.Done()
+		})
+		s.Select(sim.OnRecv(a, nil), sim.OnRecv(b, nil))
+		s.Select(sim.OnRecv(a, nil), sim.OnDefault(nil))
+		f.Get()
+		wg.Wait()
+	}, sim.WithStrategy(sim.Random(3)))
+	require.NoError(t, err)
+	tl := res.Trace.Timeline()
+	for _, want := range []string{
+		"select 1/2 recv chan#2",
+		"select 1/2 default",
+		"done waitgroup#4",
+		"got future#3",
+		"yield",
+	} {
+		assert.Contains(t, tl, want)
+	}
+	var sel []sim.Event
+	for _, e := range res.Trace.Events() {
+		if e.Kind == sim.EvSelect {
+			sel = append(sel, e)
+		}
+	}
+	require.Len(t, sel, 2)
+	assert.Equal(t, sim.Event{Step: sel[0].Step, At: 0, Task: 0, Kind: sim.EvSelect, Arg: 1, N: 2, Text: "recv", On: "chan#2"}, sel[0])
+	assert.Equal(t, "default", sel[1].Text)
+	assert.Empty(t, sel[1].On)
+	assert.Contains(t, sel[0].String(), "select 1/2 recv chan#2")
+}
+
+func TestTrace_Epoch(t *testing.T) {
+	epoch := time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
+	var started time.Time
+	res, err := sim.Run(func(s *sim.Sim) {
+		s.Sleep(time.Second)
+		started = s.Now()
+	}, sim.WithStartTime(epoch))
+	require.NoError(t, err)
+	assert.Equal(t, epoch, res.Trace.Epoch())
+	assert.Equal(t, time.Second, started.Sub(res.Trace.Epoch()))
+}

@@ -40,6 +40,10 @@ const (
 	// EvEnd: Task closed interval uint64(Arg) ([Sim.End]); Text is the label it
 	// was opened with, empty if it was never opened.
 	EvEnd
+	// EvSelect: Task's [Sim.Select] went on with case Arg of its N cases;
+	// Text is what the case did ("recv", "send" or "default") and On the
+	// channel, empty for the default case.
+	EvSelect
 )
 
 // String returns the kind's name as used in trace listings.
@@ -67,6 +71,8 @@ func (k EventKind) String() string {
 		return "begin"
 	case EvEnd:
 		return "end"
+	case EvSelect:
+		return "select"
 	}
 	return "unknown"
 }
@@ -91,8 +97,15 @@ type Event struct {
 	On string
 }
 
-// String renders the event as one line.
+// String renders the event as one line: step, virtual time, task, and
+// [Event.What].
 func (e Event) String() string {
+	return fmt.Sprintf("%5d +%-8v %3d  %s", e.Step, e.At, e.Task, e.What())
+}
+
+// What says what happened, in words: "spawn 2", "block recv chan#3",
+// "select 1/2 recv chan#3"...
+func (e Event) What() string {
 	var what string
 	switch e.Kind {
 	case EvSpawn:
@@ -110,7 +123,9 @@ func (e Event) String() string {
 	case EvRun:
 		what = "run"
 	case EvOp:
-		what = e.Text + " " + e.On
+		what = strings.TrimSpace(e.Text + " " + e.On)
+	case EvSelect:
+		what = "select " + selectText(e)
 	case EvBegin:
 		what = fmt.Sprintf("begin %d %s", uint64(e.Arg), e.Text)
 	case EvEnd:
@@ -126,7 +141,7 @@ func (e Event) String() string {
 	default:
 		what = e.Kind.String() + " " + e.Text
 	}
-	return fmt.Sprintf("%5d +%-8v %3d  %s", e.Step, e.At, e.Task, what)
+	return what
 }
 
 // TaskInfo names a task of a trace.
@@ -156,6 +171,11 @@ func (tr *Trace) on() bool { return !tr.off }
 func (tr *Trace) addTask(t *Task) {
 	tr.tasks = append(tr.tasks, TaskInfo{ID: t.id, Parent: t.parent, Name: t.name})
 }
+
+// Epoch returns the wall-clock instant the run's virtual time starts from:
+// [Sim.Now] is Epoch plus the virtual time elapsed, so a time taken from
+// Sim.Now (a span's start, say) maps back to the run's virtual time.
+func (tr *Trace) Epoch() time.Time { return tr.epoch }
 
 // Events returns a copy of the events.
 func (tr *Trace) Events() []Event { return append([]Event(nil), tr.events...) }
@@ -199,4 +219,20 @@ func (tr *Trace) Hash() uint64 {
 		h.Write([]byte(e.On))
 	}
 	return h.Sum64()
+}
+
+// selected records that the current task's select went on with case i of
+// n: which case won is what usually explains the run that follows.
+func (s *Sim) selected(i, n int, c SelectCase) {
+	if !s.trace.on() || s.cur == nil {
+		return
+	}
+	what, on, _ := strings.Cut(c.describe(), " ")
+	s.record(Event{Kind: EvSelect, Task: s.cur.id, Arg: i, N: n, Text: what, On: on})
+}
+
+// selectText renders an EvSelect short enough for a timeline lane:
+// "1/3 recv chan#2" is case 1 of 3, a receive from chan#2.
+func selectText(e Event) string {
+	return fmt.Sprintf("%d/%d %s", e.Arg, e.N, strings.TrimSpace(e.Text+" "+e.On))
 }

@@ -41,6 +41,7 @@ func (wg *WaitGroup) Add(n int) {
 // Done decrements the counter by one.
 func (wg *WaitGroup) Done() {
 	wg.Add(-1)
+	wg.s.op("done", wg.obj.name)
 	wg.s.point(false)
 }
 

@@ -18,7 +18,7 @@ func usageError(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{errUsage}, args...)...)
 }
 
-const usage = `usage: tracebed list | run [flags] [scenario ...] | replay -scenario X -platform P -seed N`
+const usage = `usage: tracebed list | run [flags] [scenario ...] | replay -scenario X -platform P -seed N | diff -scenario X -seed A -seed2 B`
 
 // help is what `tracebed help` prints.
 const help = usage + `
@@ -27,6 +27,7 @@ commands:
   list     the scenarios (with their broken variants), the platforms and the strategies
   run      explore scenarios under sim over many seeds; a table at the end
   replay   one run (a seed or a recorded schedule) as a timeline and span tree
+  diff     two runs of one scenario: where their schedules diverge, how their span trees differ
 
 tracebed <command> -h shows its flags.
 `
@@ -66,6 +67,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cmdRun(args[1:], stdout, stderr, isTerminal(stderr))
 	case "replay":
 		err = cmdReplay(args[1:], stdout)
+	case "diff":
+		err = cmdDiff(args[1:], stdout)
 	case "help", "-h", "-help", "--help":
 		if len(args) == 2 && args[0] == "help" {
 			return run([]string{args[1], "-h"}, stdout, stderr) // help run = run -h

@@ -144,7 +144,7 @@ func TestReplayChrome(t *testing.T) {
 		path := filepath.Join(dir, name)
 		code, out, errOut := call("replay", "-scenario", "clientserver", "-platform", "tasks", "-seed", "7", "-chrome", path)
 		require.Equal(t, 0, code, errOut)
-		assert.True(t, strings.HasSuffix(out, "ok\nchrome trace: "+path+"\n"), out)
+		assert.True(t, strings.HasSuffix(out, "ok\nchrome: "+path+"\n"), out)
 		raw, err := os.ReadFile(path)
 		require.NoError(t, err)
 		return raw
@@ -152,35 +152,36 @@ func TestReplayChrome(t *testing.T) {
 	first, second := write("a.json"), write("b.json")
 	assert.Equal(t, first, second, "the same seed writes the same bytes")
 
-	var events []struct {
-		Name  string         `json:"name"`
-		Phase string         `json:"ph"`
-		Cat   string         `json:"cat"`
-		ID    string         `json:"id"`
-		TID   int            `json:"tid"`
-		Args  map[string]any `json:"args"`
+	var doc struct {
+		TraceEvents []struct {
+			Name  string         `json:"name"`
+			Phase string         `json:"ph"`
+			Cat   string         `json:"cat"`
+			TID   int            `json:"tid"`
+			Args  map[string]any `json:"args"`
+		} `json:"traceEvents"`
 	}
-	require.NoError(t, json.Unmarshal(first, &events))
+	require.NoError(t, json.Unmarshal(first, &doc))
 	threads := map[int]any{}
 	var spans []string
-	for _, e := range events {
-		if e.Phase == "M" {
+	flows := 0
+	for _, e := range doc.TraceEvents {
+		if e.Phase == "M" && e.Name == "thread_name" && e.TID < 100 {
 			threads[e.TID] = e.Args["name"]
 		}
-		if e.Cat == "interval" {
-			spans = append(spans, fmt.Sprintf("%s %s tid=%d %s", e.Phase, e.ID, e.TID, e.Name))
+		if e.Cat == "span" {
+			spans = append(spans, fmt.Sprintf("%s %v/%v %s", e.Phase, e.Args["start_task"], e.Args["finish_task"], e.Name))
+		}
+		if e.Phase == "f" && e.Cat == "child_of" {
+			flows++
 		}
 	}
-	assert.Equal(t, map[int]any{0: "0 root", 1: "1 server"}, threads)
-	assert.Equal(t, []string{
-		`b 1 tid=0 span "send" #1 (root)`,
-		`e 1 tid=0 span "send" #1 (root)`,
-		`b 2 tid=1 span "receive" #2 (child of #1)`,
-		`e 2 tid=1 span "receive" #2 (child of #1)`,
-	}, spans, "each span an async slice, opened and closed on its task's thread")
+	assert.Equal(t, map[int]any{0: "scheduler", 1: "task 0 root", 2: "task 1 server"}, threads)
+	assert.Equal(t, []string{"X 0/0 send", "X 1/1 receive"}, spans, "each span a slice of the task that started it")
+	assert.Equal(t, 1, flows, "receive is a child of send: one flow arrow")
 
 	code, _, errOut := call("replay", "-scenario", "clientserver", "-platform", "tasks", "-seed", "7", "-chrome", filepath.Join(dir, "no", "such", "dir.json"))
-	assert.Equal(t, 1, code)
+	assert.Equal(t, 2, code, "an output path that cannot be written is a usage error, before the run")
 	assert.Contains(t, errOut, "tracebed: ")
 }
 

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/tracebed/tracebed/sim"
 	"github.com/tracebed/tracebed/testbed/env"
@@ -24,7 +22,7 @@ func cmdReplay(args []string, stdout io.Writer) error {
 	strategy := fs.String("strategy", "random", "random or pct (a dfs run replays with -schedule)")
 	seed := fs.Uint64("seed", 0, "seed of the run (required unless -schedule is given)")
 	schedule := fs.String("schedule", "", "a recorded schedule to replay instead of a seed")
-	chrome := fs.String("chrome", "", "also write the run as Chrome trace-event JSON to this file (open it in ui.perfetto.dev)")
+	exports := addExportFlags(fs)
 	if err := parseFlags(fs, args, replayUsage, stdout); err != nil {
 		return err
 	}
@@ -58,30 +56,20 @@ func cmdReplay(args []string, stdout io.Writer) error {
 	if st == env.DFS && *schedule == "" {
 		return usageError("a dfs run has no seed: replay it with -schedule")
 	}
-	var p env.Platform
-	switch {
-	case *platform != "":
-		if p, err = env.PlatformByName(*platform); err != nil {
-			return usageError("%v", err)
-		}
-		if variantPlatform != nil && p.Name == variantPlatform.Name {
-			p = *variantPlatform
-		}
-	case variantPlatform != nil:
-		p = *variantPlatform
-	default:
-		p = sc.Platforms[0]
+	p, err := pickPlatform(sc, variantPlatform, *platform)
+	if err != nil {
+		return err
+	}
+	if err := exports.check(); err != nil {
+		return err
 	}
 	out, err := env.RunSim(sc, p, env.Config{Strategy: st, Seed: *seed, Schedule: *schedule})
 	if err != nil {
 		return usageError("%v", err)
 	}
 	fmt.Fprint(stdout, out.Report(sc.Name, p.Name, env.Config{Strategy: st, Seed: *seed, Schedule: *schedule}))
-	if *chrome != "" {
-		if err := writeChrome(*chrome, out.Trace); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "chrome trace: %s\n", *chrome)
+	if err := exports.write(out, replayTitle(sc.Name, p.Name, st, *seed, *schedule), stdout); err != nil {
+		return err
 	}
 	if out.Err != nil {
 		return errFailed
@@ -89,20 +77,10 @@ func cmdReplay(args []string, stdout io.Writer) error {
 	return nil
 }
 
-// writeChrome writes the run's trace to path in the Chrome trace-event
-// format: a thread per task, a slice per stretch it runs, an async slice
-// per span from its start to its finish, an instant per other event.
-func writeChrome(path string, tr *sim.Trace) error {
-	if tr == nil {
-		return errors.New("the run left no trace to write")
+// replayTitle names a replayed run in its pictures.
+func replayTitle(scenario, platform string, st env.Strategy, seed uint64, schedule string) string {
+	if schedule != "" {
+		return fmt.Sprintf("%s on %s, schedule %s", scenario, platform, schedule)
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := tr.WriteChrome(f); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return fmt.Sprintf("%s on %s, %s seed %d", scenario, platform, st, seed)
 }

@@ -31,7 +31,7 @@ func newSimEnv(s *sim.Sim, p Platform, topts []mocktracer.Option) *simEnv {
 	opts := append([]mocktracer.Option{
 		mocktracer.WithScopeManager(p.Manager(s)),
 		mocktracer.WithClock(s.Now),
-		mocktracer.WithObserver(spanNotes{s}),
+		mocktracer.WithObserver(spanNotes(s)),
 	}, topts...)
 	return &simEnv{
 		s:    s,

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/tracebed/tracebed/testbed/env"
+	"github.com/tracebed/tracebed/view"
+)
+
+// exportFlags are replay's output files, one per format of package view.
+type exportFlags struct {
+	files []*string
+	kinds []exportKind
+}
+
+type exportKind struct {
+	flag, what string
+	write      func(io.Writer, *view.Run) error
+}
+
+var exportKinds = []exportKind{
+	{"chrome", "Chrome trace-event JSON with flow arrows (open it in ui.perfetto.dev)", view.WriteChrome},
+	{"svg", "an SVG waterfall of the run", view.WriteSVG},
+	{"html", "a self-contained HTML waterfall with hover details", view.WriteHTML},
+	{"jaeger", "the spans as Jaeger UI upload JSON", view.WriteJaeger},
+	{"zipkin", "the spans as a Zipkin v2 JSON span list", view.WriteZipkin},
+	{"otlp", "the spans as OTLP/JSON resourceSpans", view.WriteOTLP},
+}
+
+// addExportFlags declares -chrome, -svg, -html, -jaeger, -zipkin, -otlp.
+func addExportFlags(fs *flag.FlagSet) *exportFlags {
+	e := &exportFlags{kinds: exportKinds}
+	for _, k := range exportKinds {
+		e.files = append(e.files, fs.String(k.flag, "", "also write "+k.what+" to this file"))
+	}
+	return e
+}
+
+// check fails before the run if an output file cannot be created.
+func (e *exportFlags) check() error {
+	for _, f := range e.files {
+		if *f == "" {
+			continue
+		}
+		fh, err := os.OpenFile(*f, os.O_WRONLY|os.O_CREATE, 0o644)
+		if err != nil {
+			return usageError("cannot write %s", *f)
+		}
+		fh.Close()
+	}
+	return nil
+}
+
+// runModel is the view model of a replayed run.
+func runModel(out env.Outcome, title string) (*view.Run, error) {
+	if out.Trace == nil {
+		return nil, errors.New("the run left no trace to write")
+	}
+	return view.Build(out.Trace, out.Spans, view.WithTitle(title), view.WithFailure(out.Err)), nil
+}
+
+// write writes every requested export of the run.
+func (e *exportFlags) write(out env.Outcome, title string, stdout io.Writer) error {
+	var r *view.Run
+	for i, f := range e.files {
+		if *f == "" {
+			continue
+		}
+		if r == nil {
+			var err error
+			if r, err = runModel(out, title); err != nil {
+				return err
+			}
+		}
+		if err := writeFile(*f, r, e.kinds[i].write); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s: %s\n", e.kinds[i].flag, *f)
+	}
+	return nil
+}
+
+func writeFile(path string, r *view.Run, write func(io.Writer, *view.Run) error) error {
+	fh, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := write(fh, r); err != nil {
+		fh.Close()
+		return err
+	}
+	return fh.Close()
+}
