@@ -95,6 +95,40 @@ func (sc Scenario) Variant(b Broken) (Scenario, Platform) {
 	return out, p
 }
 
+// ErrUnknownScenario is returned by Scenarios.Lookup for a name that is
+// not in the list.
+var ErrUnknownScenario = errors.New("testbed: unknown scenario")
+
+// Scenarios is a list of scenarios, the built-in ones and a user's own
+// alike: what RunAll and the tracebed tool look names up in.
+type Scenarios []Scenario
+
+// Lookup returns the scenario with the given name. A name of the form
+// "scenario/variant" returns the broken variant, with the platform it
+// runs on; a trailing slash names the scenario itself.
+func (scs Scenarios) Lookup(name string) (Scenario, *Platform, error) {
+	base, variant, isVariant := strings.Cut(strings.TrimSuffix(name, "/"), "/")
+	for _, sc := range scs {
+		if sc.Name != base {
+			continue
+		}
+		if !isVariant {
+			return sc, nil, nil
+		}
+		b, err := sc.BrokenByName(variant)
+		if err != nil {
+			return Scenario{}, nil, err
+		}
+		v, p := sc.Variant(b)
+		return v, &p, nil
+	}
+	var names []string
+	for _, sc := range scs {
+		names = append(names, sc.Name)
+	}
+	return Scenario{}, nil, fmt.Errorf("%w %q (have %s)", ErrUnknownScenario, name, strings.Join(names, ", "))
+}
+
 // Failure is a failed run, with what it takes to replay it.
 type Failure struct {
 	// Scenario is the scenario's name (scenario/variant for a broken
