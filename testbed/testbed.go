@@ -18,9 +18,7 @@
 package testbed
 
 import (
-	"fmt"
 	"sort"
-	"strings"
 	"testing"
 
 	"github.com/tracebed/tracebed/mocktracer"
@@ -38,22 +36,7 @@ func All() []env.Scenario {
 // "scenario/variant" returns the broken variant, with the platform it runs
 // on.
 func Lookup(name string) (env.Scenario, *env.Platform, error) {
-	base, variant, isVariant := strings.Cut(name, "/")
-	for _, sc := range All() {
-		if sc.Name != base {
-			continue
-		}
-		if !isVariant {
-			return sc, nil, nil
-		}
-		b, err := sc.BrokenByName(variant)
-		if err != nil {
-			return env.Scenario{}, nil, err
-		}
-		v, p := sc.Variant(b)
-		return v, &p, nil
-	}
-	return env.Scenario{}, nil, fmt.Errorf("%w %q (have %s)", ErrUnknownScenario, name, strings.Join(Names(), ", "))
+	return env.Scenarios(All()).Lookup(name)
 }
 
 // Names returns the names of every scenario, sorted.
@@ -66,8 +49,8 @@ func Names() []string {
 }
 
 // ErrUnknownScenario is returned by Lookup for a name that is not
-// registered.
-var ErrUnknownScenario = fmt.Errorf("testbed: unknown scenario")
+// registered: env.ErrUnknownScenario.
+var ErrUnknownScenario = env.ErrUnknownScenario
 
 // Option configures RunAll.
 type Option interface{ apply(*options) }
@@ -77,7 +60,10 @@ type options struct {
 	propagation env.Propagation
 	real        bool
 	tracerOpts  []mocktracer.Option
+	tracer      env.TracerFunc
 	only        map[string]bool
+	extra       []env.Scenario
+	command     string
 }
 
 type optionFunc func(*options)
@@ -99,6 +85,26 @@ func RealGoroutines() Option { return optionFunc(func(o *options) { o.real = tru
 // tracer-level change against every scenario).
 func WithTracerOptions(opts ...mocktracer.Option) Option {
 	return optionFunc(func(o *options) { o.tracerOpts = append(o.tracerOpts, opts...) })
+}
+
+// WithTracer runs every scenario on the tracer tf makes (a tracer under
+// evaluation, a wrapper, an adapter), checked through its check.Recorder.
+func WithTracer(tf env.TracerFunc) Option {
+	return optionFunc(func(o *options) { o.tracer = tf })
+}
+
+// WithScenarios adds the caller's own scenarios to those RunAll runs, first
+// class: Only names them as it names the built-in ones.
+func WithScenarios(scs ...env.Scenario) Option {
+	return optionFunc(func(o *options) { o.extra = append(o.extra, scs...) })
+}
+
+// WithCommand names the tool (built with package testbed/tool) whose
+// replay command a failure prints, e.g. "go run ./cmd/mybed". Without it
+// the built-in scenarios' failures name env.DefaultCommand and the
+// caller's own scenarios' failures say how to replay them from Go code.
+func WithCommand(cmd string) Option {
+	return optionFunc(func(o *options) { o.command = cmd })
 }
 
 // Only restricts RunAll to the named scenarios.
@@ -123,10 +129,24 @@ func RunAll(t *testing.T, opts ...Option) {
 	for _, opt := range opts {
 		opt.apply(&o)
 	}
-	ran := 0
+	builtin := make(map[string]bool)
 	for _, sc := range All() {
+		builtin[sc.Name] = true
+	}
+	all := append(All(), o.extra...)
+	for name := range o.only {
+		if _, _, err := env.Scenarios(all).Lookup(name); err != nil {
+			t.Fatalf("testbed: Only: %v", err)
+		}
+	}
+	ran := 0
+	for _, sc := range all {
 		if o.only != nil && !o.only[sc.Name] {
 			continue
+		}
+		cmd := o.command
+		if cmd == "" && !builtin[sc.Name] {
+			cmd = env.NoCommand
 		}
 		platforms := sc.Platforms
 		if o.manager != nil {
@@ -143,7 +163,7 @@ func RunAll(t *testing.T, opts ...Option) {
 		}
 		ran++
 		t.Run(sc.Name, func(t *testing.T) {
-			env.TestOn(t, sc, platforms, env.Config{Manager: o.manager, TracerOptions: o.tracerOpts})
+			env.TestOn(t, sc, platforms, env.Config{Manager: o.manager, Tracer: o.tracer, TracerOptions: o.tracerOpts, Command: cmd})
 		})
 	}
 	if ran == 0 {

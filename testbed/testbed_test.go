@@ -12,10 +12,12 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/tracebed/tracebed/mocktracer"
 	"github.com/tracebed/tracebed/opentracing"
 	"github.com/tracebed/tracebed/scope"
 	"github.com/tracebed/tracebed/sim"
 	"github.com/tracebed/tracebed/testbed"
+	"github.com/tracebed/tracebed/testbed/check"
 	"github.com/tracebed/tracebed/testbed/env"
 )
 
@@ -100,8 +102,8 @@ func TestRunAllFailureWithYourManagerSaysHowToReproduce(t *testing.T) {
 	assert.Contains(t, out, "reproduce in your test, with m the ManagerFunc you passed (it made a testbed_test.wrapping; tracebed replay would run the platform's own manager):\n")
 	assert.Contains(t, out, `sc, _, _ := testbed.Lookup("latespan")`)
 	assert.Contains(t, out, `p, _ := env.PlatformByName("tasks")`)
-	assert.Regexp(t, `out, _ := env.RunSim\(sc, p, env.Config\{Manager: m, Strategy: env.Random, Seed: \d+\}\)`, out)
-	assert.Regexp(t, `out, _ := env.RunSim\(sc, p, env.Config\{Manager: m, Schedule: "[^"]+"\}\)`, out, "the dfs failure replays from its schedule")
+	assert.Regexp(t, `_, err := env.RunSim\(sc, p, env.Config\{Manager: m, Strategy: env.Random, Seed: \d+\}\)`, out)
+	assert.Regexp(t, `_, err := env.RunSim\(sc, p, env.Config\{Manager: m, Schedule: "[^"]+"\}\)`, out, "the dfs failure replays from its schedule")
 	if t.Failed() {
 		t.Logf("child output:\n%s", out)
 	}
@@ -116,10 +118,55 @@ func TestRunAllFailureWithYourManagerSaysHowToReproduce(t *testing.T) {
 	require.NoError(t, err)
 	sc, _, err := testbed.Lookup("latespan")
 	require.NoError(t, err)
-	ran, err := env.RunSim(sc, env.Tasks, env.Config{Manager: func(s *sim.Sim) opentracing.ScopeManager { return wrapping{env.Leaky(s)} }, Strategy: env.Random, Seed: n})
+	_, err = env.RunSim(sc, env.Tasks, env.Config{Manager: func(s *sim.Sim) opentracing.ScopeManager { return wrapping{env.Leaky(s)} }, Strategy: env.Random, Seed: n})
+	assert.Error(t, err, "the recipe's seed %d fails", n)
+	_, err = env.RunSim(sc, env.Tasks, env.Config{Strategy: env.Random, Seed: n})
+	assert.NoError(t, err, "seed %d passes with the built-in manager", n)
+}
+
+// refDropper is a wrapper tracer under evaluation: a MockTracer behind a
+// decorator that forgets the references its callers pass, the bug of a
+// decorator that rebuilds the start options and loses some.
+type refDropper struct{ *mocktracer.MockTracer }
+
+func (d refDropper) StartSpan(name string, opts ...opentracing.StartSpanOption) opentracing.Span {
+	var o opentracing.StartSpanOptions
+	for _, opt := range opts {
+		opt.Apply(&o)
+	}
+	kept := []opentracing.StartSpanOption{opentracing.Tags(o.Tags)}
+	if !o.StartTime.IsZero() {
+		kept = append(kept, opentracing.StartTime(o.StartTime))
+	}
+	return d.MockTracer.StartSpan(name, kept...)
+}
+
+func (d refDropper) StartActiveSpan(name string, opts ...opentracing.StartSpanOption) opentracing.Scope {
+	return d.ScopeManager().Activate(d.StartSpan(name, opts...), true)
+}
+
+// A wrapper tracer runs through RunAll: a faithful one passes, and one
+// that drops references is caught, its failure naming the wrapper.
+func TestRunAllWithAWrapperTracer(t *testing.T) {
+	wrap := func(drop bool) env.TracerFunc {
+		return func(c env.TracerConfig) (opentracing.Tracer, check.Recorder) {
+			mt := c.MockTracer()
+			if drop {
+				return refDropper{mt}, mt
+			}
+			return struct{ *mocktracer.MockTracer }{mt}, mt
+		}
+	}
+	t.Run("faithful", func(t *testing.T) {
+		testbed.RunAll(t, testbed.Only("clientserver", "latespan"), testbed.WithTracer(wrap(false)))
+	})
+	sc, _, err := testbed.Lookup("clientserver")
 	require.NoError(t, err)
-	assert.Error(t, ran.Err, "the recipe's seed %d fails", n)
-	ran, err = env.RunSim(sc, env.Tasks, env.Config{Strategy: env.Random, Seed: n})
+	stats, err := env.Explore(sc, env.Tasks, env.Exploration{Seeds: 5, Config: env.Config{Tracer: wrap(true)}})
 	require.NoError(t, err)
-	assert.NoError(t, ran.Err, "seed %d passes with the built-in manager", n)
+	require.NotNil(t, stats.First, "a tracer that drops references must be caught")
+	assert.Equal(t, stats.Runs, stats.Failures)
+	assert.ErrorIs(t, stats.First, check.ErrCheck)
+	assert.Contains(t, stats.First.Error(), "is not a child of")
+	assert.Contains(t, stats.First.Error(), "tr the TracerFunc you passed (it made a testbed_test.refDropper")
 }

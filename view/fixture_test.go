@@ -80,5 +80,5 @@ func runOf(t testing.TB, workers int, strict bool, seed uint64) *view.Run {
 		body()
 	}, sim.WithStrategy(sim.Random(seed)))
 	require.NotNil(t, res)
-	return view.Build(res.Trace, tr.FinishedSpans(), view.WithTitle(fmt.Sprintf("fan-out of %d, seed %d", workers, seed)), view.WithFailure(err))
+	return view.Build(res.Trace, tr.FinishedRecords(), view.WithTitle(fmt.Sprintf("fan-out of %d, seed %d", workers, seed)), view.WithFailure(err))
 }

@@ -211,9 +211,10 @@ func WithFailure(err error) Option {
 	}
 }
 
-// Build makes the model of a run from its trace and its spans (finished or
-// not; MockTracer.FinishedSpans gives the finished ones).
-func Build(tr *sim.Trace, spans []*mocktracer.MockSpan, opts ...Option) *Run {
+// Build makes the model of a run from its trace and its span records
+// (finished or not; MockTracer.FinishedRecords gives the finished ones, and
+// any tracer's check.Recorder gives them too).
+func Build(tr *sim.Trace, spans []*mocktracer.SpanRecord, opts ...Option) *Run {
 	r := &Run{Epoch: tr.Epoch()}
 	for _, t := range tr.Tasks() {
 		r.Tasks = append(r.Tasks, Task{ID: t.ID, Parent: t.Parent, Name: t.Name, End: Point{Task: t.ID, Step: -1}})
@@ -314,7 +315,7 @@ func Build(tr *sim.Trace, spans []*mocktracer.MockSpan, opts ...Option) *Run {
 	for _, sp := range spans {
 		s := spanOf(sp, r.Epoch)
 		s.Start, s.Finish = firstStep(s.Start.At), firstStep(s.Finish.At)
-		if iv := intervals[sp.SpanID()]; iv != nil {
+		if iv := intervals[sp.SpanID]; iv != nil {
 			if iv.begin != nil {
 				s.Start = Point{Task: iv.begin.Task, Step: iv.begin.Step, At: iv.begin.At}
 			}
@@ -355,35 +356,29 @@ func Build(tr *sim.Trace, spans []*mocktracer.MockSpan, opts ...Option) *Run {
 	return r
 }
 
-// spanOf converts a MockSpan, with its times as virtual times since epoch.
-func spanOf(sp *mocktracer.MockSpan, epoch time.Time) Span {
+// spanOf converts a span record, with its times as virtual times since
+// epoch.
+func spanOf(sp *mocktracer.SpanRecord, epoch time.Time) Span {
 	s := Span{
-		TraceID: sp.TraceID(), SpanID: sp.SpanID(), ParentID: sp.ParentID(),
-		Operation: sp.OperationName(), Finished: sp.Finished(),
-		Start:  Point{At: sp.StartTime().Sub(epoch)},
-		Finish: Point{At: sp.FinishTime().Sub(epoch)},
+		TraceID: sp.TraceID, SpanID: sp.SpanID, ParentID: sp.ParentID,
+		Operation: sp.Operation, Finished: sp.Finished(),
+		Start:  Point{At: sp.Start.Sub(epoch)},
+		Finish: Point{At: sp.Finish.Sub(epoch)},
 	}
-	for _, ref := range sp.References() {
-		var ctx mocktracer.MockSpanContext
-		switch c := ref.ReferencedContext.(type) {
-		case mocktracer.MockSpanContext:
-			ctx = c
-		case *mocktracer.MockSpanContext:
-			ctx = *c
-		default:
+	for _, ref := range sp.References {
+		if ref.SpanID == 0 {
 			continue // a foreign context names no span of this run
 		}
 		t := ChildOf
 		if ref.Type == opentracing.FollowsFromRef {
 			t = FollowsFrom
 		}
-		s.Refs = append(s.Refs, Ref{Type: t, TraceID: ctx.TraceID, SpanID: ctx.SpanID, SameTraceAsChild: ctx.TraceID == sp.TraceID()})
+		s.Refs = append(s.Refs, Ref{Type: t, TraceID: ref.TraceID, SpanID: ref.SpanID, SameTraceAsChild: ref.TraceID == sp.TraceID})
 	}
-	tags := sp.Tags()
-	for _, k := range slices.Sorted(maps.Keys(tags)) {
-		s.Tags = append(s.Tags, fieldOf(k, tags[k]))
+	for _, k := range slices.Sorted(maps.Keys(sp.Tags)) {
+		s.Tags = append(s.Tags, fieldOf(k, sp.Tags[k]))
 	}
-	for _, l := range sp.Logs() {
+	for _, l := range sp.Logs {
 		lg := Log{At: l.Timestamp.Sub(epoch)}
 		for _, kv := range l.Fields {
 			lg.Fields = append(lg.Fields, Field{Key: kv.Key, Type: fieldType(kv.ValueKind), Value: kv.ValueString})

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -64,10 +65,11 @@ func cmdDiff(args []string, stdout io.Writer) error {
 	}
 	one := func(seed uint64, schedule string) (*view.Run, error) {
 		out, err := env.RunSim(sc, p, env.Config{Strategy: st, Seed: seed, Schedule: schedule})
-		if err != nil {
+		var failure *env.Failure
+		if err != nil && !errors.As(err, &failure) {
 			return nil, usageError("%v", err)
 		}
-		return runModel(out, replayTitle(sc.Name, p.Name, st, seed, schedule))
+		return runModel(out, failure, replayTitle(sc.Name, p.Name, st, seed, schedule))
 	}
 	a, err := one(*seedA, *schedA)
 	if err != nil {

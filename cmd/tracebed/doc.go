@@ -9,6 +9,7 @@
 //	tracebed run [-seeds N] [-strategy random|pct|dfs|all] [-platform p,...] [-shard i/n] [-broken] [scenario ...]
 //	tracebed replay -scenario X -platform P [-strategy S] -seed N [-chrome FILE]
 //	tracebed replay -scenario X -platform P -schedule S [-chrome FILE]
+//	tracebed version
 //	tracebed <command> -h
 //
 // list prints the scenarios (with their broken variants), the platforms and
@@ -35,6 +36,12 @@
 // byte-identical each time. -chrome FILE also writes the run in the Chrome
 // trace-event format, a thread per task, which ui.perfetto.dev and
 // chrome://tracing draw.
+//
+// version prints the module version (runtime/debug.ReadBuildInfo).
+//
+// SIGINT (Ctrl-C) during run stops it cleanly: the table of what was
+// explored is printed, the row in progress marked "(cut short)", and the
+// exit status is 130. -first-seed plus -seeds past 2^64 is a usage error.
 //
 // -h after a command prints its usage and flags. Bad usage prints one line
 // and exits with status 2.

@@ -56,15 +56,20 @@ func (e *exportFlags) check() error {
 }
 
 // runModel is the view model of a replayed run.
-func runModel(out env.Outcome, title string) (*view.Run, error) {
+// failure is the run's failure, nil for a run that passed.
+func runModel(out env.Outcome, failure *env.Failure, title string) (*view.Run, error) {
 	if out.Trace == nil {
 		return nil, errors.New("the run left no trace to write")
 	}
-	return view.Build(out.Trace, out.Spans, view.WithTitle(title), view.WithFailure(out.Err)), nil
+	var err error
+	if failure != nil {
+		err = failure.Err
+	}
+	return view.Build(out.Trace, out.Spans, view.WithTitle(title), view.WithFailure(err)), nil
 }
 
 // write writes every requested export of the run.
-func (e *exportFlags) write(out env.Outcome, title string, stdout io.Writer) error {
+func (e *exportFlags) write(out env.Outcome, failure *env.Failure, title string, stdout io.Writer) error {
 	var r *view.Run
 	for i, f := range e.files {
 		if *f == "" {
@@ -72,7 +77,7 @@ func (e *exportFlags) write(out env.Outcome, title string, stdout io.Writer) err
 		}
 		if r == nil {
 			var err error
-			if r, err = runModel(out, title); err != nil {
+			if r, err = runModel(out, failure, title); err != nil {
 				return err
 			}
 		}

@@ -1,14 +1,26 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"runtime/debug"
 )
 
-func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+func main() {
+	// Ctrl-C stops an exploration cleanly: the partial table, exit 130.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	os.Exit(runContext(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// errInterrupted is returned when the context ended a command (SIGINT):
+// exit status 130, as a shell reports a process ended by SIGINT.
+var errInterrupted = errors.New("interrupted")
 
 // errUsage marks errors caused by bad command-line input: exit status 2.
 var errUsage = errors.New("usage")
@@ -28,6 +40,7 @@ commands:
   run      explore scenarios under sim over many seeds; a table at the end
   replay   one run (a seed or a recorded schedule) as a timeline and span tree
   diff     two runs of one scenario: where their schedules diverge, how their span trees differ
+  version  the module version of tracebed
 
 tracebed <command> -h shows its flags.
 `
@@ -55,6 +68,11 @@ func parseFlags(fs *flag.FlagSet, args []string, usageLine string, stdout io.Wri
 
 // run executes the command line and returns the exit status.
 func run(args []string, stdout, stderr io.Writer) int {
+	return runContext(context.Background(), args, stdout, stderr)
+}
+
+// runContext is run, stopping when ctx is done.
+func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, usage)
 		return 2
@@ -64,14 +82,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "list":
 		err = cmdList(args[1:], stdout)
 	case "run":
-		err = cmdRun(args[1:], stdout, stderr, isTerminal(stderr))
+		err = cmdRun(ctx, args[1:], stdout, stderr, isTerminal(stderr))
+	case "version":
+		err = cmdVersion(args[1:], stdout)
 	case "replay":
 		err = cmdReplay(args[1:], stdout)
 	case "diff":
 		err = cmdDiff(args[1:], stdout)
 	case "help", "-h", "-help", "--help":
 		if len(args) == 2 && args[0] == "help" {
-			return run([]string{args[1], "-h"}, stdout, stderr) // help run = run -h
+			return runContext(ctx, []string{args[1], "-h"}, stdout, stderr) // help run = run -h
 		}
 		fmt.Fprint(stdout, help)
 		return 0
@@ -84,6 +104,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, errUsage):
 		fmt.Fprintf(stderr, "tracebed: %v\n", err)
 		return 2
+	case errors.Is(err, errInterrupted):
+		return 130
 	case errors.Is(err, errFailed):
 		return 1
 	default:
@@ -102,3 +124,26 @@ func isTerminal(w io.Writer) bool {
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
+
+// cmdVersion prints the version of the main module and, when the tool is
+// built into another module, of tracebed.
+func cmdVersion(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("version", flag.ContinueOnError)
+	if err := parseFlags(fs, args, "tracebed version", stdout); err != nil {
+		return err
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return errors.New("no build information in this binary")
+	}
+	fmt.Fprintf(stdout, "%s %s\n", bi.Main.Path, bi.Main.Version)
+	for _, d := range bi.Deps {
+		if d.Path == tracebedModule {
+			fmt.Fprintf(stdout, "%s %s\n", d.Path, d.Version)
+		}
+	}
+	return nil
+}
+
+// tracebedModule is this module's path.
+const tracebedModule = "github.com/tracebed/tracebed"

@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -18,7 +21,53 @@ import (
 // Use go test -update to rewrite the golden files in testdata/.
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) {
+	// The signal test runs the tool in a child: this binary, as main.
+	if os.Getenv("TRACEBED_TEST_MAIN") == "1" {
+		main()
+		return
+	}
+	goleak.VerifyTestMain(m)
+}
+
+// SIGINT during a long run stops it cleanly: the partial table, the row
+// in progress marked as cut short, exit status 130.
+func TestRunInterrupted(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "run", "-seeds", "100000000", "-strategy", "random", "-platform", "tasks", "clientserver")
+	cmd.Env = append(os.Environ(), "TRACEBED_TEST_MAIN=1")
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	stderr, err := cmd.StderrPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	// The child is exploring once it has run for a moment; the signal
+	// then lands mid-row whatever the machine's speed (1e8 seeds).
+	time.Sleep(500 * time.Millisecond)
+	require.NoError(t, cmd.Process.Signal(os.Interrupt))
+	_, _ = io.Copy(io.Discard, stderr)
+	err = cmd.Wait()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "stdout:\n%s", stdout.String())
+	assert.Equal(t, 130, exit.ExitCode())
+	out := stdout.String()
+	assert.Contains(t, out, "SCENARIO")
+	assert.Regexp(t, `clientserver\s+tasks\s+random\s+\d+.*\(cut short\)`, out)
+	assert.Contains(t, out, "interrupted: the table is partial")
+}
+
+func TestRunSeedsPastTheLargest(t *testing.T) {
+	code, _, stderr := call("run", "-seeds", "2", "-first-seed", "18446744073709551615", "clientserver")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "passes the largest seed")
+	code, _, _ = call("run", "-seeds", "1", "-strategy", "random", "-platform", "tasks", "-first-seed", "18446744073709551615", "clientserver")
+	assert.Equal(t, 0, code, "the largest seed itself runs")
+}
+
+func TestVersion(t *testing.T) {
+	code, out, _ := call("version")
+	assert.Equal(t, 0, code)
+	assert.True(t, strings.HasPrefix(out, "github.com/tracebed/tracebed"), out)
+}
 
 // call runs the command line and returns its exit status and output.
 func call(args ...string) (int, string, string) {

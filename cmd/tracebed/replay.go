@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -63,15 +64,16 @@ func cmdReplay(args []string, stdout io.Writer) error {
 	if err := exports.check(); err != nil {
 		return err
 	}
-	out, err := env.RunSim(sc, p, env.Config{Strategy: st, Seed: *seed, Schedule: *schedule})
-	if err != nil {
-		return usageError("%v", err)
+	out, runErr := env.RunSim(sc, p, env.Config{Strategy: st, Seed: *seed, Schedule: *schedule})
+	var failure *env.Failure
+	if runErr != nil && !errors.As(runErr, &failure) {
+		return usageError("%v", runErr)
 	}
-	fmt.Fprint(stdout, out.Report(sc.Name, p.Name, env.Config{Strategy: st, Seed: *seed, Schedule: *schedule}))
-	if err := exports.write(out, replayTitle(sc.Name, p.Name, st, *seed, *schedule), stdout); err != nil {
+	fmt.Fprint(stdout, out.Report())
+	if err := exports.write(out, failure, replayTitle(sc.Name, p.Name, st, *seed, *schedule), stdout); err != nil {
 		return err
 	}
-	if out.Err != nil {
+	if failure != nil {
 		return errFailed
 	}
 	return nil

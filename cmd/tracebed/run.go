@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -65,7 +67,7 @@ func parseShard(s string) (int, int, error) {
 	return i, n, nil
 }
 
-func cmdRun(args []string, stdout, stderr io.Writer, progress bool) error {
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer, progress bool) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	seeds := fs.Int("seeds", defaultSeeds, "seeds per scenario, platform and strategy")
 	strategy := fs.String("strategy", "all", "random, pct, dfs or all")
@@ -79,6 +81,9 @@ func cmdRun(args []string, stdout, stderr io.Writer, progress bool) error {
 	}
 	if *seeds < 1 {
 		return usageError("bad -seeds %d: want at least 1", *seeds)
+	}
+	if *firstSeed > math.MaxUint64-uint64(*seeds-1) {
+		return usageError("-first-seed %d with -seeds %d passes the largest seed, %d", *firstSeed, *seeds, uint64(math.MaxUint64))
 	}
 	shardI, shardN, err := parseShard(*shard)
 	if err != nil {
@@ -161,17 +166,25 @@ func cmdRun(args []string, stdout, stderr io.Writer, progress bool) error {
 				}
 			}
 		}
-		st, err := env.Explore(j.sc, j.platform, x)
+		st, err := env.ExploreContext(ctx, j.sc, j.platform, x)
 		if err != nil {
 			return err
 		}
 		done += st.Runs
 		stats = append(stats, st)
+		if st.Cut {
+			break
+		}
 	}
 	if progress {
 		fmt.Fprintf(stderr, "\r%-60s\r", "")
 	}
-	return report(stdout, stats, *broken)
+	err = report(stdout, stats, *broken)
+	if ctx.Err() != nil {
+		fmt.Fprintf(stdout, "\ninterrupted: the table is partial\n")
+		return errInterrupted
+	}
+	return err
 }
 
 // named is a scenario named on the command line, or a broken variant
@@ -243,7 +256,11 @@ func report(stdout io.Writer, stats []env.Stats, broken bool) error {
 	fmt.Fprintln(w, "SCENARIO\tPLATFORM\tSTRATEGY\tRUNS\tDISTINCT\tFAILURES\tTIME")
 	var runs, failures, missed int
 	for _, st := range stats {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%d\t%d\t%s\n", st.Scenario, st.Platform, st.Strategy, st.Runs, st.Distinct, st.Failures, st.Elapsed.Round(time.Millisecond))
+		cut := ""
+		if st.Cut {
+			cut = " (cut short)"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%d\t%d\t%s%s\n", st.Scenario, st.Platform, st.Strategy, st.Runs, st.Distinct, st.Failures, st.Elapsed.Round(time.Millisecond), cut)
 		runs += st.Runs
 		failures += st.Failures
 		if broken && st.Failures == 0 {

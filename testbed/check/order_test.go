@@ -34,17 +34,17 @@ func TestFollowsFrom(t *testing.T) {
 	elsewhere := tr.StartSpan("elsewhere", opentracing.FollowsFrom(other.Context())).(*mocktracer.MockSpan)
 	tests := []struct {
 		name          string
-		child, parent *mocktracer.MockSpan
+		child, parent *mocktracer.SpanRecord
 		ok            bool
 	}{
-		{"follows from its producer", follower, producer, true},
-		{"a CHILD_OF child", child, producer, false},
-		{"FOLLOWS_FROM and CHILD_OF", both, producer, false},
-		{"follows from another span", elsewhere, producer, false},
-		{"a root", other, producer, false},
-		{"reversed", producer, follower, false},
-		{"nil child", nil, producer, false},
-		{"nil parent", follower, nil, false},
+		{"follows from its producer", rec(follower), rec(producer), true},
+		{"a CHILD_OF child", rec(child), rec(producer), false},
+		{"FOLLOWS_FROM and CHILD_OF", rec(both), rec(producer), false},
+		{"follows from another span", rec(elsewhere), rec(producer), false},
+		{"a root", rec(other), rec(producer), false},
+		{"reversed", rec(producer), rec(follower), false},
+		{"nil child", nil, rec(producer), false},
+		{"nil parent", rec(follower), nil, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { assertCheck(t, check.FollowsFrom(tt.child, tt.parent), tt.ok) })
@@ -71,29 +71,38 @@ func TestFinishedBefore(t *testing.T) {
 	c.Finish()
 	d.Finish()
 	open := tr.StartSpan("open").(*mocktracer.MockSpan)
-	finished := tr.FinishedSpans()
+	finished := tr.FinishedRecords()
+	ra, rb, rc, rd, ropen := rec(a), rec(b), rec(c), rec(d), rec(open)
 
 	// A list whose order contradicts the times is caught too.
-	late := []*mocktracer.MockSpan{b, a}
+	late := []*mocktracer.SpanRecord{rb, ra}
 
 	tests := []struct {
 		name           string
-		finished       []*mocktracer.MockSpan
-		earlier, later *mocktracer.MockSpan
+		finished       []*mocktracer.SpanRecord
+		earlier, later *mocktracer.SpanRecord
 		ok             bool
 	}{
-		{"in order", finished, a, b, true},
-		{"reversed", finished, b, a, false},
-		{"same instant, in order", finished, c, d, true},
-		{"same instant, reversed", finished, d, c, false},
-		{"same span", finished, a, a, false},
-		{"not finished", finished, a, open, false},
-		{"not finished first", finished, open, a, false},
-		{"times contradict the list", late, b, a, false},
-		{"nil", finished, nil, a, false},
+		{"in order", finished, ra, rb, true},
+		{"reversed", finished, rb, ra, false},
+		{"same instant, in order", finished, rc, rd, true},
+		{"same instant, reversed", finished, rd, rc, false},
+		{"same span", finished, ra, ra, false},
+		{"not finished", finished, ra, ropen, false},
+		{"not finished first", finished, ropen, ra, false},
+		{"times contradict the list", late, rb, ra, false},
+		{"nil", finished, nil, ra, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { assertCheck(t, check.FinishedBefore(tt.finished, tt.earlier, tt.later), tt.ok) })
 	}
 	open.Finish()
+}
+
+// rec is s's record, nil for nil.
+func rec(s *mocktracer.MockSpan) *mocktracer.SpanRecord {
+	if s == nil {
+		return nil
+	}
+	return s.Record()
 }

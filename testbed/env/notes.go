@@ -13,5 +13,5 @@ import (
 // Chrome trace and its pictures show the spans of every scenario without the
 // scenario logging them.
 func spanNotes(s *sim.Sim) *simspans.Observer {
-	return simspans.New(s, simspans.WithLabel(func(sp *mocktracer.MockSpan) string { return "span " + check.Describe(sp) }))
+	return simspans.New(s, simspans.WithLabel(func(sp *mocktracer.MockSpan) string { return "span " + check.Describe(sp.Record()) }))
 }
