@@ -6,12 +6,14 @@ import (
 	"github.com/tracebed/tracebed/testbed/actorpropagation"
 	"github.com/tracebed/tracebed/testbed/clientserver"
 	"github.com/tracebed/tracebed/testbed/commonrequest"
+	"github.com/tracebed/tracebed/testbed/errorreporting"
 	"github.com/tracebed/tracebed/testbed/env"
 	"github.com/tracebed/tracebed/testbed/latespan"
 	"github.com/tracebed/tracebed/testbed/listenerperrequest"
 	"github.com/tracebed/tracebed/testbed/multiplecallbacks"
 	"github.com/tracebed/tracebed/testbed/nestedcallbacks"
 	"github.com/tracebed/tracebed/testbed/promisepropagation"
+	"github.com/tracebed/tracebed/testbed/statelesshandler"
 	"github.com/tracebed/tracebed/testbed/subtaskpropagation"
 )
 
@@ -31,4 +33,6 @@ var scenarios = []env.Scenario{
 	listenerperrequest.Scenario,
 	subtaskpropagation.Scenario,
 	actorpropagation.Scenario,
+	errorreporting.Scenario,
+	statelesshandler.Scenario,
 }
