@@ -15,6 +15,7 @@ import (
 	"github.com/tracebed/tracebed/testbed/promisepropagation"
 	"github.com/tracebed/tracebed/testbed/statelesshandler"
 	"github.com/tracebed/tracebed/testbed/subtaskpropagation"
+	"github.com/tracebed/tracebed/testbed/suspendresume"
 )
 
 // scenarios lists every scenario package's Scenario, in the order the
@@ -35,4 +36,5 @@ var scenarios = []env.Scenario{
 	actorpropagation.Scenario,
 	errorreporting.Scenario,
 	statelesshandler.Scenario,
+	suspendresume.Scenario,
 }
