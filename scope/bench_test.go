@@ -2,6 +2,8 @@ package scope_test
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/tracebed/tracebed/mocktracer"
@@ -135,4 +137,41 @@ func BenchmarkStackContext_ActivateClose(b *testing.B) {
 
 func BenchmarkStackContext_Active(b *testing.B) {
 	benchInSim(b, newStackContext, benchActive)
+}
+
+// BenchmarkGoroutineLocal_Leaked measures Activate, Active and Close of one
+// goroutine while the table holds the entries of goroutines that exited
+// with a scope open (leaked, never freed): the cost must not grow with
+// them.
+func BenchmarkGoroutineLocal_Leaked(b *testing.B) {
+	for _, leaked := range []int{0, 1_000, 10_000, 100_000} {
+		b.Run(fmt.Sprintf("leaked=%d", leaked), func(b *testing.B) {
+			mgr := scope.NewGoroutineLocal()
+			sp := benchSpan()
+			leakScopes(mgr, sp, leaked)
+			var sink opentracing.Scope
+			for b.Loop() {
+				sc := mgr.Activate(sp, false)
+				sink = mgr.Active()
+				sc.Close()
+			}
+			_ = sink
+			if got := mgr.Goroutines(); got != leaked {
+				b.Fatalf("Goroutines() = %d, want %d", got, leaked)
+			}
+		})
+	}
+}
+
+// leakScopes runs n goroutines that each activate sp in mgr and exit with
+// the scope open, a few at a time.
+func leakScopes(mgr opentracing.ScopeManager, sp opentracing.Span, n int) {
+	var wg sync.WaitGroup
+	const batch = 1000
+	for start := 0; start < n; start += batch {
+		for range min(batch, n-start) {
+			wg.Go(func() { mgr.Activate(sp, false) })
+		}
+		wg.Wait()
+	}
 }

@@ -14,7 +14,10 @@
 // [TaskLocal], [Inheriting] and [StackContext] key on the tasks of a
 // [github.com/tracebed/tracebed/sim] simulation; [GoroutineLocal] and
 // [ContextManager] work anywhere (GoroutineLocal isolates sim tasks too,
-// each running on its own goroutine).
+// each running on its own goroutine). Outside any task of their simulation
+// (before or after the run, say) the sim-task managers fall back to
+// goroutine-local storage, as Python's asyncio, gevent and Tornado managers
+// fall back to thread-local storage outside a task.
 //
 // # Scope semantics, common to all
 //

@@ -32,13 +32,23 @@ import (
 //
 // Any task of the context may close the scope on top of it. Closing twice,
 // closing a scope that is not on top, and closing from a task of another
-// context do nothing but report the misuse. Calls must come from a task of
-// the simulation the manager was made for.
+// context do nothing but report the misuse.
+//
+// Outside any task of the simulation the manager was made for it falls
+// back to goroutine-local storage, as TornadoScopeManager falls back to
+// thread-local storage outside any tracer_stack_context (see
+// [TaskLocal]); Run called there just calls f, since a goroutine-local
+// stack is never shared with the goroutines it starts anyway.
 type StackContext struct {
-	s    *sim.Sim
-	ctx  *sim.Local[*stackCtx] // inheritable: children share the pointer
-	root stackCtx
+	s       *sim.Sim
+	ctx     *sim.Local[*stackCtx] // inheritable: children share the pointer
+	root    stackCtx
+	outside outside
 }
+
+const stackContextName = "scope.StackContext"
+
+func (m *StackContext) fallback() *GoroutineLocal { return m.outside.manager(m, stackContextName) }
 
 // stackCtx is one tracer_stack_context: a mutable cell shared by every task
 // that carries a pointer to it.
@@ -58,6 +68,10 @@ func NewStackContext(s *sim.Sim) *StackContext {
 // share the new context, also after Run returns. The current task's
 // previous context is restored when f returns.
 func (m *StackContext) Run(f func()) {
+	if !inTask(m.s) {
+		f()
+		return
+	}
 	prev, had := m.ctx.Lookup(m.s)
 	m.ctx.Set(m.s, &stackCtx{})
 	defer func() {
@@ -79,6 +93,9 @@ func (m *StackContext) current() *stackCtx {
 
 // Activate makes span the active span of the current context.
 func (m *StackContext) Activate(span opentracing.Span, finishOnClose bool) opentracing.Scope {
+	if !inTask(m.s) {
+		return m.fallback().Activate(span, finishOnClose)
+	}
 	c := m.current()
 	sc := &stackScope{m: m, span: span, finishOnClose: finishOnClose, ctx: c, prev: c.top}
 	c.top = sc
@@ -87,6 +104,9 @@ func (m *StackContext) Activate(span opentracing.Span, finishOnClose bool) opent
 
 // Active returns the active Scope of the current context, or nil.
 func (m *StackContext) Active() opentracing.Scope {
+	if !inTask(m.s) {
+		return m.fallback().Active()
+	}
 	if sc := m.current().top; sc != nil {
 		return sc
 	}
@@ -110,13 +130,13 @@ func (s *stackScope) Close() {
 	switch {
 	case s.closed:
 		misuse = opentracing.MisuseCloseTwice
-	case s.m.current() != s.ctx:
+	case !inTask(s.m.s) || s.m.current() != s.ctx:
 		misuse = opentracing.MisuseCloseFromOtherTask
 	case s.ctx.top != s:
 		misuse = opentracing.MisuseCloseOutOfOrder
 	}
 	if misuse != 0 {
-		report(s.span, misuse, "scope.StackContext")
+		report(s.span, misuse, stackContextName)
 		return
 	}
 	s.closed = true

@@ -18,10 +18,20 @@ import (
 //
 // # Limits
 //
-// Activate, Active and Close must be called from a task of the simulation
-// the manager was made for (sim panics otherwise). A Close from another
-// task, a second Close, and a Close while a later scope of the same task is
-// open do nothing but report the misuse.
+// A Close from another task, a second Close, and a Close while a later
+// scope of the same task is open do nothing but report the misuse.
+//
+// Outside any task of the simulation the manager was made for (before or
+// after the run, or on a goroutine the simulation did not start), it falls
+// back to goroutine-local storage, as Python's managers fall back to
+// thread-local storage outside a task: each such goroutine has its own
+// stack, as with [GoroutineLocal], apart from every task's. A scope is
+// still closed only where it was activated: a task's scope closed from
+// outside, or a fallback scope closed from a task, is
+// MisuseCloseFromOtherTask. sim forbids the go statement in a task (such a
+// goroutine escapes the scheduler, and sim's own check of who is calling
+// races with it), so the fallback is for the code around a run, not for
+// goroutines inside it.
 type TaskLocal struct {
 	stacks taskStacks
 }
@@ -41,11 +51,13 @@ type TaskLocal struct {
 //
 // # Limits
 //
-// Calls must come from a task of the simulation the manager was made for.
 // Only the task that activated a scope may close it: a child that closes
 // the scope it inherited reports MisuseCloseFromOtherTask (Python raises
 // ValueError there, from ContextVar.reset). Closing twice or out of order
-// is reported as misuse and does nothing.
+// is reported as misuse and does nothing. Outside any task it falls back to
+// goroutine-local storage, as [TaskLocal] does; Python's
+// ContextVarsScopeManager needs no fallback, since a contextvar has a value
+// everywhere, but a sim Local exists only inside a task.
 type Inheriting struct {
 	stacks taskStacks
 }
@@ -91,13 +103,19 @@ func (m *Inheriting) Active() opentracing.Scope { return m.stacks.active() }
 // links to the one it restores. The simulation runs one task at a time, so
 // no lock is needed.
 type taskStacks struct {
-	s    *sim.Sim
-	top  *sim.Local[*taskScope]
-	mgr  opentracing.ScopeManager
-	name string
+	s       *sim.Sim
+	top     *sim.Local[*taskScope]
+	mgr     opentracing.ScopeManager
+	name    string
+	outside outside
 }
 
+func (st *taskStacks) fallback() *GoroutineLocal { return st.outside.manager(st.mgr, st.name) }
+
 func (st *taskStacks) activate(span opentracing.Span, finishOnClose bool) opentracing.Scope {
+	if !inTask(st.s) {
+		return st.fallback().Activate(span, finishOnClose)
+	}
 	sc := &taskScope{
 		st: st, span: span, finishOnClose: finishOnClose,
 		owner: st.s.Current(), prev: st.top.Get(st.s),
@@ -107,6 +125,9 @@ func (st *taskStacks) activate(span opentracing.Span, finishOnClose bool) opentr
 }
 
 func (st *taskStacks) active() opentracing.Scope {
+	if !inTask(st.s) {
+		return st.fallback().Active()
+	}
 	if sc := st.top.Get(st.s); sc != nil {
 		return sc
 	}
@@ -131,7 +152,7 @@ func (s *taskScope) Close() {
 	switch {
 	case s.closed:
 		misuse = opentracing.MisuseCloseTwice
-	case st.s.Current() != s.owner:
+	case !inTask(st.s) || st.s.Current() != s.owner:
 		misuse = opentracing.MisuseCloseFromOtherTask
 	case st.top.Get(st.s) != s:
 		misuse = opentracing.MisuseCloseOutOfOrder
