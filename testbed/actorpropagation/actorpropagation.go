@@ -263,11 +263,5 @@ var Scenario = env.Scenario{
 			Platform: env.Tasks,
 			Run:      func(e env.Env) error { return run(e, true) },
 		},
-		{
-			Name:     "leaky",
-			Summary:  "one scope stack shared by all tasks: a worker's consumer span, active while it logs, may be on top when the caller starts its next producer span or logs, mixing the two (some schedules)",
-			Platform: env.Tasks,
-			Manager:  env.Leaky,
-		},
 	},
 }
