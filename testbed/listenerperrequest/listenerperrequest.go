@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/tracebed/tracebed/mocktracer"
 	"github.com/tracebed/tracebed/opentracing"
 	"github.com/tracebed/tracebed/opentracing/ext"
 	"github.com/tracebed/tracebed/testbed/check"
@@ -111,19 +110,6 @@ func run(e env.Env, shareListener bool) error {
 	return errors.Join(errs...)
 }
 
-// responses returns the response fields logged on s.
-func responses(s *mocktracer.MockSpan) []string {
-	var out []string
-	for _, rec := range s.Logs() {
-		for _, f := range rec.Fields {
-			if f.Key == "response" {
-				out = append(out, f.ValueString)
-			}
-		}
-	}
-	return out
-}
-
 // checkSpans asserts one client span per request, each carrying its own
 // request's response (logged by its listener, exactly once).
 func checkSpans(e env.Env) error {
@@ -139,7 +125,7 @@ func checkSpans(e env.Env) error {
 			continue
 		}
 		errs = append(errs, check.NoParent(s))
-		if got := responses(s); len(got) != 1 || got[0] != Response(msg) {
+		if got := check.Logged(s, "response"); len(got) != 1 || got[0] != Response(msg) {
 			errs = append(errs, fmt.Errorf("%w: the span of %q logged responses %q, want exactly [%q]", check.ErrCheck, msg, got, Response(msg)))
 		}
 	}

@@ -147,15 +147,7 @@ func checkSpans(e env.Env) error {
 			continue
 		}
 		errs = append(errs, check.NoParent(s))
-		var got []string
-		for _, rec := range s.Logs() {
-			for _, f := range rec.Fields {
-				if f.Key == "response" {
-					got = append(got, f.ValueString)
-				}
-			}
-		}
-		if len(got) != 1 || got[0] != Response(r.Message) {
+		if got := check.Logged(s, "response"); len(got) != 1 || got[0] != Response(r.Message) {
 			errs = append(errs, fmt.Errorf("%w: the span of %q logged responses %q, want exactly [%q]", check.ErrCheck, r.Message, got, Response(r.Message)))
 		}
 	}
