@@ -3,8 +3,8 @@ package activereplace_test
 import (
 	"fmt"
 
-	"github.com/tracebed/tracebed/testbed/env"
 	"github.com/tracebed/tracebed/testbed/activereplace"
+	"github.com/tracebed/tracebed/testbed/env"
 )
 
 // One run of the scenario on sim tasks, seed 1, and its span tree.
