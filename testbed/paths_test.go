@@ -1,6 +1,10 @@
 package testbed_test
 
 import (
+	"errors"
+	"os"
+	"os/exec"
+	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -241,6 +245,44 @@ func TestRunAllCatchesManagersWrongOnOnePath(t *testing.T) {
 			assert.Contains(t, caught, tt.want)
 			for _, name := range caught {
 				assert.False(t, partOne[name], "%s, a part-1 scenario, caught it: the manager is not wrong on this path only", name)
+			}
+		})
+	}
+}
+
+// pathManagers are the managers above by name, for the child test binary.
+var pathManagers = map[string]struct {
+	prop env.Propagation
+	m    env.ManagerFunc
+}{
+	"shallow":      {env.Explicit, newStackManager(shallow)},
+	"dedup":        {env.Explicit, newStackManager(dedup)},
+	"rewrap":       {env.Explicit, newStackManager(rewrap)},
+	"deadcontexts": {env.Shared, newDeadContexts},
+}
+
+// TestRunAllFailsOnEachPathManager runs testbed.RunAll itself, in a child
+// test binary, with each manager: it fails, in a new scenario, and in none
+// of part 1's.
+func TestRunAllFailsOnEachPathManager(t *testing.T) {
+	if name := os.Getenv("TESTBED_PATH_MANAGER"); name != "" {
+		pm := pathManagers[name]
+		testbed.RunAll(t, testbed.WithManager(pm.prop, pm.m))
+		return
+	}
+	for name := range pathManagers {
+		t.Run(name, func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], "-test.run=^TestRunAllFailsOnEachPathManager$", "-test.v", "-testbed.seeds=12")
+			cmd.Env = append(os.Environ(), "TESTBED_PATH_MANAGER="+name)
+			raw, err := cmd.CombinedOutput()
+			out := string(raw)
+			var exit *exec.ExitError
+			require.True(t, errors.As(err, &exit), "RunAll passed with the %s manager: %v\n%s", name, err, out)
+			failed := regexp.MustCompile(`--- FAIL: TestRunAllFailsOnEachPathManager/([^/\s]+) `).FindAllStringSubmatch(out, -1)
+			require.NotEmpty(t, failed, "no scenario failed:\n%s", out)
+			for _, f := range failed {
+				t.Logf("RunAll failed in %s", f[1])
+				assert.False(t, partOne[f[1]], "part 1's %s failed with the %s manager", f[1], name)
 			}
 		})
 	}
