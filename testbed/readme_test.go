@@ -90,6 +90,9 @@ func replay(t *testing.T, args []string) string {
 	require.NoError(t, err)
 	cfg := env.Config{Strategy: st, Seed: *seed}
 	out, err := env.RunSim(sc, p, cfg)
-	require.NoError(t, err)
-	return out.Report(sc.Name, p.Name, cfg)
+	var f *env.Failure
+	if err != nil {
+		require.ErrorAs(t, err, &f)
+	}
+	return out.Report()
 }

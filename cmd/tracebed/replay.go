@@ -72,18 +72,19 @@ func cmdReplay(args []string, stdout io.Writer) error {
 	default:
 		p = sc.Platforms[0]
 	}
-	out, err := env.RunSim(sc, p, env.Config{Strategy: st, Seed: *seed, Schedule: *schedule})
-	if err != nil {
-		return usageError("%v", err)
+	out, runErr := env.RunSim(sc, p, env.Config{Strategy: st, Seed: *seed, Schedule: *schedule})
+	var failure *env.Failure
+	if runErr != nil && !errors.As(runErr, &failure) {
+		return usageError("%v", runErr)
 	}
-	fmt.Fprint(stdout, out.Report(sc.Name, p.Name, env.Config{Strategy: st, Seed: *seed, Schedule: *schedule}))
+	fmt.Fprint(stdout, out.Report())
 	if *chrome != "" {
 		if err := writeChrome(*chrome, out.Trace); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "chrome trace: %s\n", *chrome)
 	}
-	if out.Err != nil {
+	if failure != nil {
 		return errFailed
 	}
 	return nil

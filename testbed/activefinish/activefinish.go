@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/tracebed/tracebed/mocktracer"
 	"github.com/tracebed/tracebed/opentracing"
 	"github.com/tracebed/tracebed/testbed/check"
 	"github.com/tracebed/tracebed/testbed/env"
@@ -164,16 +163,16 @@ func (st *runState) finishedLast() error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	errs := st.errs
-	ms, ok := st.span.(*mocktracer.MockSpan)
+	rec, err := check.OneByName(st.e.Recorder().StartedRecords(), "parent")
 	switch {
-	case !ok:
-		errs = append(errs, fmt.Errorf("activefinish: span is a %T, want a *mocktracer.MockSpan", st.span))
-	case !ms.Finished():
+	case err != nil:
+		errs = append(errs, fmt.Errorf("activefinish: %w", err))
+	case !rec.Finished():
 		errs = append(errs, errors.New("activefinish: every action closed its scope and the span is still not finished"))
 	default:
 		for _, t := range st.tagged {
-			if ms.FinishTime().Before(t) {
-				errs = append(errs, fmt.Errorf("activefinish: the span finished at %v, before an action tagged it at %v", ms.FinishTime(), t))
+			if rec.Finish.Before(t) {
+				errs = append(errs, fmt.Errorf("activefinish: the span finished at %v, before an action tagged it at %v", rec.Finish, t))
 			}
 		}
 	}
@@ -183,7 +182,7 @@ func (st *runState) finishedLast() error {
 // checkSpans asserts one span "parent" carrying exactly one tag per action.
 func checkSpans(actions int) func(e env.Env) error {
 	return func(e env.Env) error {
-		spans := e.Tracer().FinishedSpans()
+		spans := e.Recorder().FinishedRecords()
 		if err := check.Count(spans, 1); err != nil {
 			return err
 		}
@@ -192,11 +191,11 @@ func checkSpans(actions int) func(e env.Env) error {
 			return err
 		}
 		var errs []error
-		if got := check.TagCount(parent, TagPrefix); got != actions || len(parent.Tags()) != actions {
-			errs = append(errs, fmt.Errorf("%w: span \"parent\" has tags %v, want exactly %d %s tags", check.ErrCheck, parent.Tags(), actions, TagPrefix))
+		if got := check.TagCount(parent, TagPrefix); got != actions || len(parent.Tags) != actions {
+			errs = append(errs, fmt.Errorf("%w: span \"parent\" has tags %v, want exactly %d %s tags", check.ErrCheck, parent.Tags, actions, TagPrefix))
 		}
 		for n := 1; n <= actions; n++ {
-			if parent.Tag(Tag(n)) != true {
+			if parent.Tags[Tag(n)] != true {
 				errs = append(errs, fmt.Errorf("%w: span \"parent\" has no tag %s", check.ErrCheck, Tag(n)))
 			}
 		}

@@ -12,12 +12,8 @@ import (
 // last action closes its continuation, with both actions' tags.
 func Example() {
 	out, err := env.RunSim(activefinish.Scenario, env.Tasks, env.Config{Seed: 1})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println("failure:", out.Err)
-	fmt.Print(out.Tree)
+	fmt.Println("failure:", err)
+	fmt.Print(out.Tree())
 	// Output:
 	// failure: <nil>
 	// parent [trace 1 span 1] 0s..1.5s test_tag_1=true test_tag_2=true

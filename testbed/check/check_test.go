@@ -15,7 +15,7 @@ import (
 
 // fixture builds parent, child (of parent), other (a root) with a fixed
 // clock that advances a second per reading.
-func fixture(t *testing.T) (tr *mocktracer.MockTracer, parent, child, other *mocktracer.MockSpan) {
+func fixture(t *testing.T) (tr *mocktracer.MockTracer, parent, child, other *mocktracer.SpanRecord) {
 	t.Helper()
 	now := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 	tr = mocktracer.New(mocktracer.WithClock(func() time.Time { now = now.Add(time.Second); return now }))
@@ -25,7 +25,7 @@ func fixture(t *testing.T) (tr *mocktracer.MockTracer, parent, child, other *moc
 	c.Finish()
 	o.Finish()
 	p.Finish()
-	return tr, p.(*mocktracer.MockSpan), c.(*mocktracer.MockSpan), o.(*mocktracer.MockSpan)
+	return tr, p.(*mocktracer.MockSpan).Record(), c.(*mocktracer.MockSpan).Record(), o.(*mocktracer.MockSpan).Record()
 }
 
 func TestRelations(t *testing.T) {
@@ -64,8 +64,9 @@ func TestRelations(t *testing.T) {
 }
 
 func TestNamesAndLookups(t *testing.T) {
-	tr, parent, child, _ := fixture(t)
-	spans := tr.FinishedSpans()
+	tr, _, _, _ := fixture(t)
+	spans := tr.FinishedRecords()
+	child, parent := spans[0], spans[2]
 	assert.NoError(t, check.NamesInOrder(spans, "child", "other", "parent"))
 	assert.Error(t, check.NamesInOrder(spans, "child", "other"))
 	assert.Error(t, check.NamesInOrder(spans, "other", "child", "parent"))
@@ -90,9 +91,9 @@ func TestNamesAndLookups(t *testing.T) {
 
 func TestParentLast(t *testing.T) {
 	tr, parent, child, other := fixture(t)
-	assert.NoError(t, check.ParentLast([]*mocktracer.MockSpan{child, parent}))
-	assert.Error(t, check.ParentLast([]*mocktracer.MockSpan{other, parent}), "other is not a child")
-	assert.Error(t, check.ParentLast([]*mocktracer.MockSpan{parent, child}), "parent is not last")
+	assert.NoError(t, check.ParentLast([]*mocktracer.SpanRecord{child, parent}))
+	assert.Error(t, check.ParentLast([]*mocktracer.SpanRecord{other, parent}), "other is not a child")
+	assert.Error(t, check.ParentLast([]*mocktracer.SpanRecord{parent, child}), "parent is not last")
 	assert.Error(t, check.ParentLast(nil))
 
 	// A child that finishes after its parent breaks the order.
@@ -100,7 +101,7 @@ func TestParentLast(t *testing.T) {
 	c := tr.StartSpan("c", opentracing.ChildOf(p.Context()))
 	p.Finish()
 	c.Finish()
-	assert.Error(t, check.ParentLast([]*mocktracer.MockSpan{c.(*mocktracer.MockSpan), p.(*mocktracer.MockSpan)}))
+	assert.Error(t, check.ParentLast([]*mocktracer.SpanRecord{c.(*mocktracer.MockSpan).Record(), p.(*mocktracer.MockSpan).Record()}))
 }
 
 func TestTracerChecks(t *testing.T) {
@@ -122,18 +123,18 @@ func TestTree(t *testing.T) {
 	want := "parent [trace 1 span 1] 0s..5s\n" +
 		"  child [trace 1 span 2] 1s..3s k=v\n" +
 		"other [trace 3 span 3] 2s..4s\n"
-	assert.Equal(t, want, check.Tree(tr.FinishedSpans()))
+	assert.Equal(t, want, check.Tree(tr.FinishedRecords()))
 	assert.Equal(t, "(no spans)\n", check.Tree(nil))
 }
 
 func TestDescribe(t *testing.T) {
 	tr, parent, child, other := fixture(t)
-	follower := tr.StartSpan("later", opentracing.FollowsFrom(parent.Context())).(*mocktracer.MockSpan)
+	follower := tr.StartSpan("later", opentracing.FollowsFrom(mocktracer.MockSpanContext{TraceID: parent.TraceID, SpanID: parent.SpanID})).(*mocktracer.MockSpan).Record()
 	// A foreign context first: the first mock reference still decides.
 	both := tr.StartSpan("both", opentracing.ChildOf(opentracing.NoopTracer{}.StartSpan("x").Context()),
-		opentracing.FollowsFrom(child.Context())).(*mocktracer.MockSpan)
+		opentracing.FollowsFrom(mocktracer.MockSpanContext{TraceID: child.TraceID, SpanID: child.SpanID})).(*mocktracer.MockSpan).Record()
 	tests := []struct {
-		span *mocktracer.MockSpan
+		span *mocktracer.SpanRecord
 		want string
 	}{
 		{parent, `"parent" #1 (root)`},
@@ -156,7 +157,7 @@ func TestOneByMoreThanOne(t *testing.T) {
 		tr.StartSpan("send", opentracing.Tag{Key: "k", Value: "v"}).Finish()
 	}
 	tr.StartSpan("other", opentracing.Tag{Key: "k", Value: "w"}).Finish()
-	spans := tr.FinishedSpans()
+	spans := tr.FinishedRecords()
 
 	got, err := check.OneByTag(spans, "k", "v")
 	assert.Nil(t, got)
@@ -171,5 +172,5 @@ func TestOneByMoreThanOne(t *testing.T) {
 	// One match is still found.
 	got, err = check.OneByTag(spans, "k", "w")
 	require.NoError(t, err)
-	assert.Equal(t, "other", got.OperationName())
+	assert.Equal(t, "other", got.Operation)
 }

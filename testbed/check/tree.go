@@ -15,31 +15,31 @@ import (
 // start, tags are sorted by key: for a seeded sim run the output is
 // byte-stable. A span whose parent is not among spans is printed as a root
 // with its parent id.
-func Tree(spans []*mocktracer.MockSpan) string {
+func Tree(spans []*mocktracer.SpanRecord) string {
 	if len(spans) == 0 {
 		return "(no spans)\n"
 	}
 	sorted := SortByStart(spans)
-	epoch := sorted[0].StartTime()
+	epoch := sorted[0].Start
 	byID := make(map[uint64]bool, len(sorted))
 	for _, s := range sorted {
-		byID[s.SpanID()] = true
+		byID[s.SpanID] = true
 	}
-	children := make(map[uint64][]*mocktracer.MockSpan)
-	var roots []*mocktracer.MockSpan
+	children := make(map[uint64][]*mocktracer.SpanRecord)
+	var roots []*mocktracer.SpanRecord
 	for _, s := range sorted {
-		if p := s.ParentID(); p != 0 && byID[p] && p != s.SpanID() {
+		if p := s.ParentID; p != 0 && byID[p] && p != s.SpanID {
 			children[p] = append(children[p], s)
 		} else {
 			roots = append(roots, s)
 		}
 	}
 	var b strings.Builder
-	var walk func(s *mocktracer.MockSpan, depth int)
-	walk = func(s *mocktracer.MockSpan, depth int) {
+	var walk func(s *mocktracer.SpanRecord, depth int)
+	walk = func(s *mocktracer.SpanRecord, depth int) {
 		b.WriteString(strings.Repeat("  ", depth))
 		writeSpan(&b, s, epoch, depth == 0)
-		for _, c := range children[s.SpanID()] {
+		for _, c := range children[s.SpanID] {
 			walk(c, depth+1)
 		}
 	}
@@ -49,22 +49,22 @@ func Tree(spans []*mocktracer.MockSpan) string {
 	return b.String()
 }
 
-func writeSpan(b *strings.Builder, s *mocktracer.MockSpan, epoch time.Time, root bool) {
-	fmt.Fprintf(b, "%s [trace %d span %d", s.OperationName(), s.TraceID(), s.SpanID())
-	if root && s.ParentID() != 0 {
-		fmt.Fprintf(b, " parent %d", s.ParentID())
+func writeSpan(b *strings.Builder, s *mocktracer.SpanRecord, epoch time.Time, root bool) {
+	fmt.Fprintf(b, "%s [trace %d span %d", s.Operation, s.TraceID, s.SpanID)
+	if root && s.ParentID != 0 {
+		fmt.Fprintf(b, " parent %d", s.ParentID)
 	}
-	for _, r := range s.References() {
-		if sc, ok := r.ReferencedContext.(mocktracer.MockSpanContext); ok && r.Type.String() == "follows_from" {
-			fmt.Fprintf(b, " follows_from %d", sc.SpanID)
+	for _, r := range s.References {
+		if r.SpanID != 0 && r.Type == opentracing.FollowsFromRef {
+			fmt.Fprintf(b, " follows_from %d", r.SpanID)
 		}
 	}
 	if s.Finished() {
-		fmt.Fprintf(b, "] %v..%v", s.StartTime().Sub(epoch), s.FinishTime().Sub(epoch))
+		fmt.Fprintf(b, "] %v..%v", s.Start.Sub(epoch), s.Finish.Sub(epoch))
 	} else {
-		fmt.Fprintf(b, "] %v..open", s.StartTime().Sub(epoch))
+		fmt.Fprintf(b, "] %v..open", s.Start.Sub(epoch))
 	}
-	tags := s.Tags()
+	tags := s.Tags
 	keys := make([]string, 0, len(tags))
 	for k := range tags {
 		keys = append(keys, k)
@@ -73,7 +73,7 @@ func writeSpan(b *strings.Builder, s *mocktracer.MockSpan, epoch time.Time, root
 	for _, k := range keys {
 		fmt.Fprintf(b, " %s=%v", k, tags[k])
 	}
-	if n := len(s.Logs()); n > 0 {
+	if n := len(s.Logs); n > 0 {
 		fmt.Fprintf(b, " logs=%d", n)
 	}
 	b.WriteByte('\n')
@@ -82,22 +82,20 @@ func writeSpan(b *strings.Builder, s *mocktracer.MockSpan, epoch time.Time, root
 // Describe names a span in one line for notes and messages: its operation,
 // its id and its parent, as `"task1" #2 (child of #1)`, `"cb" #3 (follows
 // #1)` for a FOLLOWS_FROM reference, or `"parent" #1 (root)`.
-func Describe(s *mocktracer.MockSpan) string {
-	if s.ParentID() == 0 {
-		return fmt.Sprintf("%q #%d (root)", s.OperationName(), s.SpanID())
+func Describe(s *mocktracer.SpanRecord) string {
+	if s.ParentID == 0 {
+		return fmt.Sprintf("%q #%d (root)", s.Operation, s.SpanID)
 	}
 	rel := "child of"
-	for _, r := range s.References() {
-		switch r.ReferencedContext.(type) {
-		case mocktracer.MockSpanContext, *mocktracer.MockSpanContext:
-			// The first reference to a mock context gives the parent.
-			if r.Type == opentracing.FollowsFromRef {
-				rel = "follows"
-			}
-		default:
-			continue
+	for _, r := range s.References {
+		if r.SpanID == 0 {
+			continue // a context the tracer does not know
+		}
+		// The first reference to a known context gives the parent.
+		if r.Type == opentracing.FollowsFromRef {
+			rel = "follows"
 		}
 		break
 	}
-	return fmt.Sprintf("%q #%d (%s #%d)", s.OperationName(), s.SpanID(), rel, s.ParentID())
+	return fmt.Sprintf("%q #%d (%s #%d)", s.Operation, s.SpanID, rel, s.ParentID)
 }

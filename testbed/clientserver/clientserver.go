@@ -25,7 +25,7 @@ type Client struct {
 	// Tracer starts the "send" span and injects its context.
 	Tracer opentracing.Tracer
 	// Queue is where Send puts each Message.
-	Queue env.Queue
+	Queue *env.Queue[Message]
 
 	// afterPut, if set, runs between the Put and the end of the span: the
 	// broken variant noextractawait yields there, as an awaited put does.
@@ -54,9 +54,8 @@ type Server struct {
 	// Tracer extracts each message's context and starts the "receive"
 	// spans.
 	Tracer opentracing.Tracer
-	// Queue is where Serve takes the messages from; it must hold only
-	// Message values.
-	Queue env.Queue
+	// Queue is where Serve takes the messages from.
+	Queue *env.Queue[Message]
 	// SkipExtract is true only in the broken variant: the server then
 	// takes the active span as parent instead of the message's context.
 	SkipExtract bool
@@ -65,7 +64,7 @@ type Server struct {
 // Serve handles n messages.
 func (s *Server) Serve(n int) error {
 	for i := 0; i < n; i++ {
-		msg := s.Queue.Get().(Message)
+		msg := s.Queue.Get()
 		opts := []opentracing.StartSpanOption{ext.SpanKindRPCServer, opentracing.Tag{Key: string(ext.Component), Value: "example-server"}}
 		if !s.SkipExtract {
 			parent, err := s.Tracer.Extract(opentracing.TextMap, msg.Headers)
@@ -93,9 +92,9 @@ type bugs struct {
 // in its own stack context (on the stackcontext platform, two sides that
 // shared one would close each other's scopes out of order).
 func run(e env.Env, b bugs) error {
-	q := e.NewQueue(10)
+	q := env.NewQueue[Message](e, 10)
 	tr := e.Tracer()
-	errc := e.NewFuture()
+	errc := env.NewFuture[error](e)
 	e.Go("server", func() {
 		e.StackContext(func() {
 			errc.Resolve((&Server{Tracer: tr, Queue: q, SkipExtract: b.skipExtract}).Serve(1))
@@ -115,14 +114,11 @@ func run(e env.Env, b bugs) error {
 	if err != nil {
 		return err
 	}
-	if err, _ := errc.Get().(error); err != nil {
-		return err
-	}
-	return nil
+	return errc.Get()
 }
 
 func checkSpans(e env.Env) error {
-	spans := e.Tracer().FinishedSpans()
+	spans := e.Recorder().FinishedRecords()
 	if err := check.Count(spans, 2); err != nil {
 		return err
 	}

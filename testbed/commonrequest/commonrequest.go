@@ -114,9 +114,9 @@ func (c *Client) Send(ctx context.Context, msg string) string {
 }
 
 // SendAsync sends the request in a new task and returns a future of its
-// response (a string): Python's Client.send, Java's Client.send.
-func (c *Client) SendAsync(ctx context.Context, msg string) env.Future {
-	f := c.Env.NewFuture()
+// response: Python's Client.send, Java's Client.send.
+func (c *Client) SendAsync(ctx context.Context, msg string) *env.Future[string] {
+	f := env.NewFuture[string](c.Env)
 	c.Env.Go("send "+msg, func() { f.Resolve(c.Send(ctx, msg)) })
 	return f
 }
@@ -126,12 +126,7 @@ func (c *Client) hook(name string, f func()) {
 	case env.Inherit, env.Shared:
 		f() // an awaited coroutine: the same task
 	default:
-		done := c.Env.NewFuture()
-		c.Env.Go(name, func() {
-			f()
-			done.Resolve(nil)
-		})
-		done.Get()
+		c.Env.Go(name, f).Join()
 	}
 }
 
@@ -154,10 +149,7 @@ func withParent(e env.Env, f func(ctx context.Context, parent opentracing.Span))
 }
 
 // response is the response of one request, read from its future.
-func response(f env.Future) string {
-	s, _ := f.Get().(string)
-	return s
-}
+func response(f *env.Future[string]) string { return f.Get() }
 
 func checkResponses(got map[string]string) error {
 	var errs []error
@@ -192,9 +184,9 @@ func run(e env.Env, concurrent *RequestHandler) error {
 }
 
 // requests returns the send span of each message.
-func requests(spans []*mocktracer.MockSpan, msgs ...string) ([]*mocktracer.MockSpan, error) {
+func requests(spans []*mocktracer.SpanRecord, msgs ...string) ([]*mocktracer.SpanRecord, error) {
 	var (
-		out  []*mocktracer.MockSpan
+		out  []*mocktracer.SpanRecord
 		errs []error
 	)
 	for _, m := range msgs {
@@ -205,7 +197,7 @@ func requests(spans []*mocktracer.MockSpan, msgs ...string) ([]*mocktracer.MockS
 	return out, errors.Join(errs...)
 }
 
-func allClient(spans []*mocktracer.MockSpan) error {
+func allClient(spans []*mocktracer.SpanRecord) error {
 	sends := check.ByName(spans, "send")
 	if n := len(check.ByTag(sends, string(ext.SpanKind), ext.SpanKindRPCClientEnum)); n != len(sends) {
 		return fmt.Errorf("%w: %d of %d send spans have span.kind=client", check.ErrCheck, n, len(sends))
@@ -214,7 +206,7 @@ func allClient(spans []*mocktracer.MockSpan) error {
 }
 
 func checkSpans(e env.Env) error {
-	spans := e.Tracer().FinishedSpans()
+	spans := e.Recorder().FinishedRecords()
 	if err := check.Count(spans, 4); err != nil {
 		return err
 	}
@@ -274,7 +266,7 @@ func runBadHandler(e env.Env, activate bool) error {
 // checkBad asserts the documented wrong outcome: BOTH requests are
 // children of parent, the one sent after it ended too.
 func checkBad(e env.Env) error {
-	spans := e.Tracer().FinishedSpans()
+	spans := e.Recorder().FinishedRecords()
 	if err := check.Count(spans, 3); err != nil {
 		return err
 	}
@@ -328,7 +320,7 @@ func runGood(e env.Env) error {
 }
 
 func checkGood(e env.Env) error {
-	spans := e.Tracer().FinishedSpans()
+	spans := e.Recorder().FinishedRecords()
 	if err := check.Count(spans, 3); err != nil {
 		return err
 	}

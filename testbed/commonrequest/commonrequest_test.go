@@ -68,10 +68,9 @@ func TestGoodSolutionNeedsPropagation(t *testing.T) {
 			sc.Platforms = []env.Platform{p}
 			for seed := uint64(0); seed < 20; seed++ {
 				out, err := env.RunSim(sc, p, env.Config{Seed: seed})
-				require.NoError(t, err)
-				require.Error(t, out.Err, "seed %d passed:\n%s", seed, out.Tree)
-				require.True(t, errors.Is(out.Err, check.ErrCheck), "seed %d: %v", seed, out.Err)
-				require.ErrorContains(t, out.Err, "is not a child of", "seed %d", seed)
+				require.Error(t, err, "seed %d passed:\n%s", seed, out.Tree())
+				require.True(t, errors.Is(err, check.ErrCheck), "seed %d: %v", seed, err)
+				require.ErrorContains(t, err, "is not a child of", "seed %d", seed)
 			}
 		})
 	}
@@ -84,7 +83,7 @@ func concurrentRequests(n int, p env.Platform) env.Scenario {
 		Platforms: []env.Platform{p},
 		Run: func(e env.Env) error {
 			c := &commonrequest.Client{Env: e, Handler: commonrequest.NewRequestHandler(e.Tracer(), nil, true)}
-			var fs []env.Future
+			var fs []*env.Future[string]
 			for i := range n {
 				fs = append(fs, c.SendAsync(context.Background(), fmt.Sprintf("m%d", i)))
 			}
@@ -96,7 +95,7 @@ func concurrentRequests(n int, p env.Platform) env.Scenario {
 			return nil
 		},
 		Check: func(e env.Env) error {
-			spans := e.Tracer().FinishedSpans()
+			spans := e.Recorder().FinishedRecords()
 			if err := check.Count(spans, n); err != nil {
 				return err
 			}
@@ -108,7 +107,7 @@ func concurrentRequests(n int, p env.Platform) env.Scenario {
 					return err
 				}
 				errs = append(errs, check.NoParent(s))
-				traces[s.TraceID()] = true
+				traces[s.TraceID] = true
 			}
 			if len(traces) != n {
 				errs = append(errs, fmt.Errorf("%d requests in %d traces, want one each", n, len(traces)))
@@ -127,8 +126,7 @@ func TestConcurrentRequestsProperty(t *testing.T) {
 		p := rapid.SampledFrom(commonrequest.Scenario.Platforms).Draw(rt, "platform")
 		st := rapid.SampledFrom(env.Strategies()).Draw(rt, "strategy")
 		seed := rapid.Uint64().Draw(rt, "seed")
-		out, err := env.RunSim(concurrentRequests(n, p), p, env.Config{Strategy: st, Seed: seed})
+		_, err := env.RunSim(concurrentRequests(n, p), p, env.Config{Strategy: st, Seed: seed})
 		require.NoError(rt, err)
-		require.NoError(rt, out.Err)
 	})
 }

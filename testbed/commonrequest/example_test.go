@@ -12,11 +12,8 @@ import (
 // that does not pick it up.
 func Example() {
 	out, err := env.RunSim(commonrequest.Scenario, env.Tasks, env.Config{Seed: 1})
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println("error:", out.Err)
-	fmt.Print(out.Tree)
+	fmt.Println("error:", err)
+	fmt.Print(out.Tree())
 	// Output:
 	// error: <nil>
 	// send [trace 1 span 1] 0s..10ms request=message1 span.kind=client
@@ -32,7 +29,7 @@ func Example_badSolution() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Print(out.Tree)
+	fmt.Print(out.Tree())
 	// Output:
 	// parent [trace 1 span 1] 0s..10ms
 	//   send [trace 1 span 2] 0s..10ms request=correct_parent span.kind=client
@@ -46,7 +43,7 @@ func Example_goodSolution() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Print(out.Tree)
+	fmt.Print(out.Tree())
 	// Output:
 	// parent [trace 1 span 1] 0s..10ms
 	//   send [trace 1 span 2] 0s..10ms request=correct_parent span.kind=client

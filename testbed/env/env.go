@@ -1,39 +1,58 @@
 // Package env is the small runtime every testbed scenario is written
-// against, once: spawn a task, sleep, queue, wait, futures, a mutex. Two
-// runtimes implement it — real goroutines (run under -race) and the sim
-// scheduler (run over many seeds and strategies) — and a Platform picks the
-// runtime's scope manager and the propagation style the scenario follows.
+// against, once: spawn and join a task, sleep, typed queues and futures,
+// waits with a timeout or a cancellation (a context.Context on the
+// runtime's clock), a mutex. Two runtimes implement it — real goroutines
+// (run under -race) and the sim scheduler (run over many seeds and
+// strategies) — and a Platform picks the runtime's scope manager and the
+// propagation style the scenario follows.
 //
 // A scenario is a Scenario value: a Run function that drives the pattern
 // and a Check function that asserts on the finished spans. The runners in
 // this package add the checks every scenario must pass: no misuse recorded
-// by the MockTracer, every started span finished exactly once, and no scope
-// left active by any task.
+// by the tracer, every started span finished exactly once, and no scope
+// left active by any task. The tracer is a MockTracer by default, or any
+// opentracing.Tracer whose spans a check.Recorder reports (Config.Tracer).
+//
+// RunSim and RunReal run a scenario once, Explore over many seeds; each
+// returns an error for a failed run (a *Failure, which says how to replay
+// it), so that no caller can count a failing run as passing.
 package env
 
 import (
+	"context"
 	"sync"
 	"time"
 
-	"github.com/tracebed/tracebed/mocktracer"
+	"github.com/tracebed/tracebed/opentracing"
+	"github.com/tracebed/tracebed/sim"
+	"github.com/tracebed/tracebed/testbed/check"
 )
 
-// Env is the runtime a scenario runs on. Its methods may be called only
-// from the scenario's own code: the goroutine or task that Run was called
-// on and the tasks it spawned through Go.
+// Env is the runtime a scenario runs on. Its methods, and those of the
+// queues, futures and tasks made from it, may be called only from the
+// scenario's own code: the goroutine or task that Run was called on and
+// the tasks it spawned through Go.
+//
+// Only this package implements Env: the generic constructors (NewQueue,
+// NewFuture) build on the runtime behind it.
 type Env interface {
 	// Platform is the platform the scenario runs on: it says how the
 	// active span propagates to spawned tasks.
 	Platform() Platform
 
-	// Tracer is the run's MockTracer, with the platform's scope manager
-	// and the runtime's clock.
-	Tracer() *mocktracer.MockTracer
+	// Tracer is the run's tracer, with the platform's scope manager and
+	// the runtime's clock: a MockTracer unless Config.Tracer made another.
+	Tracer() opentracing.Tracer
 
-	// Go spawns a task (a goroutine, or a sim task). Under sim, a task
-	// inherits the spawner's inheritable task-locals (the inherit and
-	// stackcontext platforms' propagation).
-	Go(name string, f func())
+	// Recorder reports the spans Tracer started and finished, for the
+	// scenario's Check (and the runner's own checks).
+	Recorder() check.Recorder
+
+	// Go spawns a task (a goroutine, or a sim task) running f; Join on
+	// the result waits for it. Under sim, a task inherits the spawner's
+	// inheritable task-locals (the inherit and stackcontext platforms'
+	// propagation).
+	Go(name string, f func()) *Task
 
 	// Wait blocks until every task spawned through Go has returned,
 	// including tasks spawned by those tasks: the Go form of gevent.wait().
@@ -49,18 +68,24 @@ type Env interface {
 	// Yield lets other tasks run: a scheduling point under sim.
 	Yield()
 
-	// NewQueue makes a FIFO queue; Get blocks while it is empty, Put
-	// while it holds capacity items (capacity 0 means unbounded).
-	NewQueue(capacity int) Queue
+	// WithTimeout is context.WithTimeout on the runtime's clock: under sim
+	// the deadline is virtual, and a timeout that falls at the same
+	// instant as another timer (a reply's Sleep) races it, each order
+	// explored; on real goroutines d is scaled down as Sleep's is. Waits
+	// that take a context (Queue.GetContext, Future.GetContext,
+	// Task.JoinContext) end with ctx.Err() when it is done.
+	WithTimeout(parent context.Context, d time.Duration) (context.Context, context.CancelFunc)
+
+	// WithCancel is context.WithCancel, with a cancellation the
+	// scheduler sees (under sim a cancel is a scheduling event of the
+	// run).
+	WithCancel(parent context.Context) (context.Context, context.CancelFunc)
 
 	// NewMutex makes a mutex (a scheduling point under sim).
 	NewMutex() sync.Locker
 
 	// NewWaitGroup makes a wait group.
 	NewWaitGroup() WaitGroup
-
-	// NewFuture makes a future resolved once.
-	NewFuture() Future
 
 	// StackContext runs f in a fresh stack context on the stackcontext
 	// platform (Tornado's `with tracer_stack_context():`), through the
@@ -71,15 +96,10 @@ type Env interface {
 	// Logf annotates the run: under sim the line goes into the run's
 	// trace, in the calling task's lane; on real goroutines it is dropped.
 	Logf(format string, args ...any)
-}
 
-// Queue is a FIFO queue of any values.
-type Queue interface {
-	// Put adds v at the back, blocking while the queue is full.
-	Put(v any)
-	// Get removes and returns the value at the front, blocking while the
-	// queue is empty.
-	Get() any
+	// sim is the run's simulation, nil on real goroutines: what the
+	// generic constructors build on.
+	sim() *sim.Sim
 }
 
 // WaitGroup is sync.WaitGroup's interface.
@@ -91,14 +111,6 @@ type WaitGroup interface {
 	Done()
 	// Wait blocks until the counter is zero.
 	Wait()
-}
-
-// Future is a value set once and read by any number of tasks.
-type Future interface {
-	// Resolve sets the value; a second Resolve is a programming error.
-	Resolve(v any)
-	// Get blocks until the value is set and returns it.
-	Get() any
 }
 
 // RealSleepScale divides every Sleep on real goroutines, so that a scenario

@@ -57,7 +57,7 @@ func spanName(sp opentracing.Span) string {
 // every task spawned in it has ended, and the root context, which the tasks
 // spawned outside any StackContext share, has nothing active when the
 // scenario ends (finalChecks).
-func guarded(p Platform, tr *mocktracer.MockTracer, left *leftScopes, name string, f func()) {
+func guarded(p Platform, tr opentracing.Tracer, left *leftScopes, name string, f func()) {
 	if p.Propagation == Shared {
 		f()
 		return
@@ -73,7 +73,7 @@ func guarded(p Platform, tr *mocktracer.MockTracer, left *leftScopes, name strin
 // finalChecks runs after Run and Wait: the scenario's own checks and the
 // ones every scenario must pass.
 func finalChecks(sc Scenario, e Env, runErr error, left *leftScopes) error {
-	tr := e.Tracer()
+	tr, rec := e.Tracer(), e.Recorder()
 	var errs []error
 	if runErr != nil {
 		errs = append(errs, runErr)
@@ -85,7 +85,7 @@ func finalChecks(sc Scenario, e Env, runErr error, left *leftScopes) error {
 	if sc.Check != nil {
 		errs = append(errs, sc.Check(e))
 	}
-	errs = append(errs, check.NoMisuse(tr), check.AllFinishedOnce(tr))
+	errs = append(errs, check.NoMisuse(rec), check.AllFinishedOnce(rec))
 	return errors.Join(errs...)
 }
 
@@ -112,7 +112,7 @@ func (c *openContext) enter() {
 // leave counts a task out of the context and, if it was the last one,
 // records a violation if a scope is still active in it. It must be called
 // from a task that is in the context.
-func (c *openContext) leave(tr *mocktracer.MockTracer, left *leftScopes) {
+func (c *openContext) leave(tr opentracing.Tracer, left *leftScopes) {
 	if c == nil {
 		return
 	}

@@ -14,7 +14,7 @@ import (
 type spanNotes struct{ s *sim.Sim }
 
 func (n spanNotes) SpanStarted(sp *mocktracer.MockSpan) {
-	n.s.Begin(sp.SpanID(), "span "+check.Describe(sp))
+	n.s.Begin(sp.SpanID(), "span "+check.Describe(sp.Record()))
 }
 
 func (n spanNotes) SpanFinished(sp *mocktracer.MockSpan) {

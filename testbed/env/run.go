@@ -1,17 +1,19 @@
 package env
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"math"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/tracebed/tracebed/mocktracer"
+	"github.com/tracebed/tracebed/opentracing"
 	"github.com/tracebed/tracebed/sim"
 	"github.com/tracebed/tracebed/testbed/check"
 )
@@ -28,30 +30,72 @@ type Config struct {
 	// Manager, if set, replaces the platform's scope manager: the hook for
 	// scope-manager authors.
 	Manager ManagerFunc
-	// TracerOptions are added to the MockTracer's options.
+	// Tracer, if set, makes the run's tracer instead of the default
+	// MockTracer: the hook for tracer authors (see TracerFunc).
+	Tracer TracerFunc
+	// TracerOptions are added to the default MockTracer's options (with
+	// Tracer set, pass them to TracerConfig.MockTracer instead: setting
+	// both is an ErrBadConfig).
 	TracerOptions []mocktracer.Option
 	// MaxSteps bounds a sim run (livelock detection); 0 keeps sim's default.
 	MaxSteps int
+	// Command is the command line of the tracebed tool that knows the
+	// scenario (a user's own, see package testbed/tool), which a
+	// failure's replay line starts with. Empty means DefaultCommand, the
+	// tracebed tool of this repository; NoCommand means there is no such
+	// tool, and a failure says how to replay it from Go code instead.
+	Command string
 }
 
-// Outcome is the result of one run.
+// DefaultCommand runs the tracebed tool from the root of this repository:
+// the command a built-in scenario's replay line starts with.
+const DefaultCommand = "go run ./cmd/tracebed"
+
+// NoCommand, as Config.Command, says that no tool knows the scenario: its
+// failures say how to replay them from Go code.
+const NoCommand = "-"
+
+// validate rejects a config whose fields contradict each other.
+func (cfg Config) validate() error {
+	if cfg.Tracer != nil && len(cfg.TracerOptions) > 0 {
+		return fmt.Errorf("%w: Tracer and TracerOptions both set (pass the options to TracerConfig.MockTracer)", ErrBadConfig)
+	}
+	return nil
+}
+
+// Outcome is what one run left: its schedule, its trace and its spans. A
+// failed run has one too; its failure is RunSim's or RunReal's error.
 type Outcome struct {
-	// Err is nil for a passing run, else a *Failure.
-	Err error
+	// Scenario and Platform name what ran.
+	Scenario, Platform string
 	// Schedule replays a sim run exactly (empty on real goroutines).
 	Schedule string
-	// Timeline is sim's text timeline of the run (empty on real goroutines).
-	Timeline string
-	// Trace is sim's record of the run, for other renderings such as
-	// sim.Trace.WriteChrome (nil on real goroutines).
+	// Trace is sim's record of the run, for renderings such as Timeline
+	// and sim.Trace.WriteChrome (nil on real goroutines).
 	Trace *sim.Trace
 	// Spans are the finished spans, in finish order.
-	Spans []*mocktracer.MockSpan
-	// Tree is check.Tree of Spans.
-	Tree string
+	Spans []*mocktracer.SpanRecord
+
+	cfg     Config
+	failure *Failure
 }
 
+// Timeline is sim's text timeline of the run (empty on real goroutines).
+// It is rendered when called: a run explored and not shown costs nothing.
+func (out Outcome) Timeline() string {
+	if out.Trace == nil {
+		return ""
+	}
+	return out.Trace.Timeline()
+}
+
+// Tree is check.Tree of Spans.
+func (out Outcome) Tree() string { return check.Tree(out.Spans) }
+
 func platformFor(sc Scenario, p Platform, cfg Config) (Platform, error) {
+	if err := cfg.validate(); err != nil {
+		return p, err
+	}
 	if !sc.SupportsPlatform(p) {
 		return p, fmt.Errorf("%w: %s does not run on %s", ErrPlatformNotSupported, sc.Name, p.Name)
 	}
@@ -61,12 +105,27 @@ func platformFor(sc Scenario, p Platform, cfg Config) (Platform, error) {
 	return p, nil
 }
 
-// RunSim runs the scenario once under sim.
+// RunSim runs the scenario once under sim. The error is nil only for a
+// passing run: a failed one returns its *Failure (which says how to
+// replay it) with the Outcome, and a run that could not start (a platform
+// the scenario does not support, a bad Config) another error and no
+// Outcome.
 func RunSim(sc Scenario, p Platform, cfg Config) (Outcome, error) {
 	p, err := platformFor(sc, p, cfg)
 	if err != nil {
 		return Outcome{}, err
 	}
+	out, f := runSim(sc, p, cfg, true)
+	if f != nil {
+		return out, f
+	}
+	return out, nil
+}
+
+// runSim runs the scenario once under sim, p and cfg already checked.
+// With shown false the run is one of an exploration: it records no trace
+// and collects no spans, since nothing will show them.
+func runSim(sc Scenario, p Platform, cfg Config, shown bool) (Outcome, *Failure) {
 	if cfg.Strategy == "" {
 		cfg.Strategy = Random
 	}
@@ -75,7 +134,7 @@ func RunSim(sc Scenario, p Platform, cfg Config) (Outcome, error) {
 		checkErr error
 	)
 	root := func(s *sim.Sim) {
-		e = newSimEnv(s, p, cfg.TracerOptions)
+		e = newSimEnv(s, p, cfg, shown)
 		runErr := sc.Run(e)
 		e.Wait()
 		checkErr = finalChecks(sc, e, runErr, e.left)
@@ -87,69 +146,85 @@ func RunSim(sc Scenario, p Platform, cfg Config) (Outcome, error) {
 	if cfg.MaxSteps > 0 {
 		opts = append(opts, sim.WithMaxSteps(cfg.MaxSteps))
 	}
+	if !shown {
+		opts = append(opts, sim.WithoutTrace())
+	}
 	res, simErr := sim.Run(root, opts...)
-	var out Outcome
+	out := Outcome{Scenario: sc.Name, Platform: p.Name, cfg: cfg}
 	if res != nil {
 		out.Schedule = res.Schedule
-		if res.Trace != nil {
+		if shown {
 			out.Trace = res.Trace
-			out.Timeline = res.Trace.Timeline()
 		}
 	}
 	var sf *sim.Failure
 	if errors.As(simErr, &sf) && out.Schedule == "" {
 		out.Schedule = sf.Schedule
 	}
+	if e != nil && shown {
+		out.Spans = e.rec.FinishedRecords()
+	}
+	fail := errors.Join(simErr, checkErr)
+	if fail == nil {
+		return out, nil
+	}
+	f := &Failure{Scenario: sc.Name, Platform: p.Name, Strategy: cfg.Strategy, Seed: cfg.Seed, Schedule: out.Schedule, Command: cfg.Command, Err: fail}
+	if cfg.Schedule != "" {
+		f.FromSchedule, f.Seed = true, 0
+	}
+	var tr opentracing.Tracer
 	if e != nil {
-		out.Spans = e.tr.FinishedSpans()
-		out.Tree = check.Tree(out.Spans)
+		tr = e.tr
 	}
-	if fail := errors.Join(simErr, checkErr); fail != nil {
-		f := &Failure{Scenario: sc.Name, Platform: p.Name, Strategy: cfg.Strategy, Seed: cfg.Seed, Schedule: out.Schedule, Err: fail}
-		if cfg.Schedule != "" {
-			f.FromSchedule, f.Seed = true, 0
-		}
-		f.Manager, f.TracerOptions = callers(cfg, e)
-		out.Err = f
-	}
-	return out, nil
+	f.Manager, f.Tracer, f.TracerOptions = callers(cfg, tr)
+	out.failure = f
+	return out, f
 }
 
 // callers says what of the caller's a run used, for its Failure: the type
-// of the caller's scope manager (Config.Manager) as the run's tracer holds
-// it, if there is one, and whether there were tracer options.
-func callers(cfg Config, e *simEnv) (manager string, tracerOptions bool) {
+// of the caller's scope manager (Config.Manager) and of the caller's
+// tracer (Config.Tracer) as the run held them (tr; nil if the run never
+// made one), and whether there were tracer options.
+func callers(cfg Config, tr opentracing.Tracer) (manager, tracer string, tracerOptions bool) {
 	if cfg.Manager != nil {
 		manager = "ScopeManager" // if the run never made it
-		if e != nil {
-			manager = fmt.Sprintf("%T", e.tr.ScopeManager())
+		if tr != nil {
+			manager = fmt.Sprintf("%T", tr.ScopeManager())
 		}
 	}
-	return manager, len(cfg.TracerOptions) > 0
+	if cfg.Tracer != nil {
+		tracer = "Tracer"
+		if tr != nil {
+			tracer = fmt.Sprintf("%T", tr)
+		}
+	}
+	return manager, tracer, len(cfg.TracerOptions) > 0
 }
 
 // Report renders a sim run as `tracebed replay` prints it: a header, the
 // timeline, the span tree, the schedule and the outcome. For a seeded run
 // it is byte-identical every time.
-func (out Outcome) Report(scenario, platform string, cfg Config) string {
+func (out Outcome) Report() string {
 	var b strings.Builder
-	if cfg.Schedule != "" {
-		fmt.Fprintf(&b, "%s on %s, schedule %s\n\n", scenario, platform, cfg.Schedule)
+	if out.cfg.Schedule != "" {
+		fmt.Fprintf(&b, "%s on %s, schedule %s\n\n", out.Scenario, out.Platform, out.cfg.Schedule)
 	} else {
-		fmt.Fprintf(&b, "%s on %s, %s seed %d\n\n", scenario, platform, cfg.Strategy, cfg.Seed)
+		fmt.Fprintf(&b, "%s on %s, %s seed %d\n\n", out.Scenario, out.Platform, out.cfg.Strategy, out.cfg.Seed)
 	}
-	fmt.Fprintf(&b, "timeline:\n%s\n", out.Timeline)
-	fmt.Fprintf(&b, "spans:\n%s\n", out.Tree)
+	fmt.Fprintf(&b, "timeline:\n%s\n", out.Timeline())
+	fmt.Fprintf(&b, "spans:\n%s\n", out.Tree())
 	fmt.Fprintf(&b, "schedule: %s\n", out.Schedule)
-	if out.Err != nil {
-		fmt.Fprintf(&b, "FAIL: %v\n", out.Err)
+	if out.failure != nil {
+		fmt.Fprintf(&b, "FAIL: %v\n", out.failure)
 	} else {
 		b.WriteString("ok\n")
 	}
 	return b.String()
 }
 
-// RunReal runs the scenario once on real goroutines.
+// RunReal runs the scenario once on real goroutines. As with RunSim, the
+// error is nil only for a passing run: a failed one returns its *Failure
+// with the Outcome.
 func RunReal(sc Scenario, p Platform, cfg Config) (Outcome, error) {
 	p, err := platformFor(sc, p, cfg)
 	if err != nil {
@@ -158,15 +233,16 @@ func RunReal(sc Scenario, p Platform, cfg Config) (Outcome, error) {
 	if !p.Real {
 		return Outcome{}, fmt.Errorf("%w: %s runs only under sim", ErrPlatformNotSupported, p.Name)
 	}
-	e := newRealEnv(p, cfg.TracerOptions)
+	e := newRealEnv(p, cfg)
 	runErr := sc.Run(e)
 	e.Wait()
-	var out Outcome
+	out := Outcome{Scenario: sc.Name, Platform: p.Name, cfg: cfg, Spans: e.rec.FinishedRecords()}
 	if fail := finalChecks(sc, e, runErr, e.left); fail != nil {
-		out.Err = &Failure{Scenario: sc.Name, Platform: p.Name, Err: fail}
+		f := &Failure{Scenario: sc.Name, Platform: p.Name, Command: cfg.Command, Err: fail}
+		f.Manager, f.Tracer, f.TracerOptions = callers(cfg, e.tr)
+		out.failure = f
+		return out, f
 	}
-	out.Spans = e.tr.FinishedSpans()
-	out.Tree = check.Tree(out.Spans)
 	return out, nil
 }
 
@@ -175,10 +251,11 @@ type Exploration struct {
 	// Strategy is the sim strategy explored; empty means Random. It
 	// overrides Config.Strategy.
 	Strategy Strategy
-	// Seeds is how many seeds, starting at FirstSeed.
+	// Seeds is how many seeds, starting at FirstSeed. They are drawn one
+	// at a time, so memory does not grow with Seeds.
 	Seeds int
 	// FirstSeed is the first seed run (DFS, which has no seeds, ignores
-	// it).
+	// it). FirstSeed+Seeds-1 must not pass the largest uint64.
 	FirstSeed uint64
 	// Shard and Shards split the seeds: this exploration runs the seeds
 	// whose index i has i % Shards == Shard. Zero Shards means 1.
@@ -193,6 +270,15 @@ type Exploration struct {
 	Config
 }
 
+// ErrBadExploration is returned for an Exploration that cannot run: a
+// negative budget, a shard out of range, seeds past the largest uint64.
+var ErrBadExploration = errors.New("env: bad exploration")
+
+// MaxDistinct bounds Stats.Distinct: past it an exploration stops counting
+// distinct schedules, so that its memory stays flat however many seeds it
+// runs.
+const MaxDistinct = 1 << 20
+
 // Stats summarises an exploration.
 type Stats struct {
 	// Scenario and Platform are the names of the scenario and platform
@@ -201,24 +287,36 @@ type Stats struct {
 	// Strategy is the strategy explored (Random if none was given).
 	Strategy Strategy
 	// Runs counts the runs made. It can be less than the exploration's
-	// Seeds: with shards, with StopAtFirst, and when a DFS search ends
-	// (at its first failure, or with every schedule run).
+	// Seeds: with shards, with StopAtFirst, when a DFS search ends (at
+	// its first failure, or with every schedule run), and when the
+	// exploration was cut short (Cut).
 	Runs int
-	// Distinct counts distinct schedules (by hash).
+	// Distinct counts distinct schedules (by hash), up to MaxDistinct.
 	Distinct int
 	// Failures counts the failing runs.
 	Failures int
 	// First is the failing run with the smallest seed, or nil.
 	First *Failure
+	// Cut reports that the exploration's context ended it before its
+	// budget was run (ExploreContext).
+	Cut bool
 	// Elapsed is the wall-clock time the exploration took.
 	Elapsed time.Duration
 }
 
 // Explore runs the scenario over many seeds under sim, in parallel, and
 // reports the smallest failing seed so that the output does not depend on
-// timing.
+// timing. A failing run is in the Stats, not in the error: the error is
+// for an exploration that cannot run.
 func Explore(sc Scenario, p Platform, x Exploration) (Stats, error) {
-	if _, err := platformFor(sc, p, x.Config); err != nil {
+	return ExploreContext(context.Background(), sc, p, x)
+}
+
+// ExploreContext is Explore, stopping when ctx is done: the runs under way
+// finish, no other starts, and the Stats, marked Cut, count the runs made.
+func ExploreContext(ctx context.Context, sc Scenario, p Platform, x Exploration) (Stats, error) {
+	p, err := platformFor(sc, p, x.Config)
+	if err != nil {
 		return Stats{}, err
 	}
 	if x.Strategy == "" {
@@ -227,53 +325,62 @@ func Explore(sc Scenario, p Platform, x Exploration) (Stats, error) {
 	if x.Shards <= 0 {
 		x.Shards = 1
 	}
-	if x.Shard < 0 || x.Shard >= x.Shards {
-		return Stats{}, fmt.Errorf("env: shard %d out of range 0..%d", x.Shard, x.Shards-1)
+	switch {
+	case x.Shard < 0 || x.Shard >= x.Shards:
+		return Stats{}, fmt.Errorf("%w: shard %d out of range 0..%d", ErrBadExploration, x.Shard, x.Shards-1)
+	case x.Seeds < 0:
+		return Stats{}, fmt.Errorf("%w: %d seeds", ErrBadExploration, x.Seeds)
+	case x.Seeds > 0 && x.FirstSeed > math.MaxUint64-uint64(x.Seeds-1):
+		return Stats{}, fmt.Errorf("%w: %d seeds from %d pass the largest seed, %d", ErrBadExploration, x.Seeds, x.FirstSeed, uint64(math.MaxUint64))
 	}
 	if x.Strategy == DFS {
-		return exploreDFS(sc, p, x)
+		return exploreDFS(ctx, sc, p, x)
 	}
-	var seeds []uint64
-	for i := 0; i < x.Seeds; i++ {
-		if i%x.Shards == x.Shard {
-			seeds = append(seeds, x.FirstSeed+uint64(i))
-		}
+	// This shard's seeds are FirstSeed+Shard, then every Shards-th:
+	// computed as the workers take them, never listed.
+	n := 0
+	if x.Seeds > x.Shard {
+		n = (x.Seeds-x.Shard-1)/x.Shards + 1
 	}
+	seedAt := func(i int) uint64 { return x.FirstSeed + uint64(x.Shard) + uint64(i)*uint64(x.Shards) }
 	workers := x.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	start := time.Now()
 	var (
-		mu       sync.Mutex // guards the fields below
-		hashes   = make(map[uint64]struct{})
-		failures []*Failure
-		runs     int
-		next     atomic.Int64
-		stop     atomic.Bool
-		wg       sync.WaitGroup
+		mu     sync.Mutex // guards the fields below
+		hashes = make(map[uint64]struct{})
+		first  *Failure
+		fails  int
+		runs   int
+		next   atomic.Int64
+		stop   atomic.Bool
+		wg     sync.WaitGroup
 	)
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for !stop.Load() {
+			for !stop.Load() && ctx.Err() == nil {
 				i := int(next.Add(1)) - 1
-				if i >= len(seeds) {
+				if i >= n {
 					return
 				}
 				cfg := x.Config
-				cfg.Strategy, cfg.Seed = x.Strategy, seeds[i]
-				out, _ := RunSim(sc, p, cfg)
+				cfg.Strategy, cfg.Seed = x.Strategy, seedAt(i)
+				out, f := runSim(sc, p, cfg, false)
 				h := fnv.New64a()
 				h.Write([]byte(out.Schedule))
 				mu.Lock()
 				runs++
-				hashes[h.Sum64()] = struct{}{}
-				if out.Err != nil {
-					var f *Failure
-					if errors.As(out.Err, &f) {
-						failures = append(failures, f)
+				if len(hashes) < MaxDistinct {
+					hashes[h.Sum64()] = struct{}{}
+				}
+				if f != nil {
+					fails++
+					if first == nil || f.Seed < first.Seed {
+						first = f
 					}
 					if x.StopAtFirst {
 						stop.Store(true)
@@ -288,11 +395,8 @@ func Explore(sc Scenario, p Platform, x Exploration) (Stats, error) {
 		}()
 	}
 	wg.Wait()
-	st := Stats{Scenario: sc.Name, Platform: p.Name, Strategy: x.Strategy, Runs: runs, Distinct: len(hashes), Failures: len(failures), Elapsed: time.Since(start)}
-	if len(failures) > 0 {
-		sort.Slice(failures, func(i, j int) bool { return failures[i].Seed < failures[j].Seed })
-		st.First = failures[0]
-	}
+	st := Stats{Scenario: sc.Name, Platform: p.Name, Strategy: x.Strategy, Runs: runs, Distinct: len(hashes), Failures: fails, First: first, Elapsed: time.Since(start)}
+	st.Cut = ctx.Err() != nil && runs < n && !stop.Load()
 	return st, nil
 }
 
@@ -300,22 +404,23 @@ func Explore(sc Scenario, p Platform, x Exploration) (Stats, error) {
 // that sim reports with the schedule.
 type checkFailed struct{ err error }
 
+// cutDFS is the panic that stops a DFS search whose context is done: sim's
+// explorer has no context of its own, so the progress callback, called
+// between two runs, unwinds it.
+type cutDFS struct{}
+
 // exploreDFS runs every schedule within the preemption bound (at most
 // x.Seeds of them), through sim's DFS explorer. Only shard 0 runs: the
 // search is one sequence.
-func exploreDFS(sc Scenario, p Platform, x Exploration) (Stats, error) {
-	p, err := platformFor(sc, p, x.Config)
-	if err != nil {
-		return Stats{}, err
-	}
-	st := Stats{Scenario: sc.Name, Platform: p.Name, Strategy: DFS}
-	if x.Shard != 0 {
+func exploreDFS(ctx context.Context, sc Scenario, p Platform, x Exploration) (st Stats, err error) {
+	st = Stats{Scenario: sc.Name, Platform: p.Name, Strategy: DFS}
+	if x.Shard != 0 || x.Seeds == 0 {
 		return st, nil
 	}
 	start := time.Now()
 	var last atomic.Pointer[simEnv] // a run's env, for callers
 	root := func(s *sim.Sim) {
-		e := newSimEnv(s, p, x.TracerOptions)
+		e := newSimEnv(s, p, x.Config, false)
 		last.Store(e)
 		runErr := sc.Run(e)
 		e.Wait()
@@ -323,22 +428,44 @@ func exploreDFS(sc Scenario, p Platform, x Exploration) (Stats, error) {
 			panic(checkFailed{err})
 		}
 	}
-	opts := []sim.ExploreOption{sim.WithStrategySpec(sim.DFS(DFSPreemptions)), sim.WithMaxRuns(x.Seeds), sim.WithWorkers(1)}
+	runs := 0
+	progress := func(done, _ int) {
+		runs = done
+		if x.Progress != nil {
+			x.Progress(done)
+		}
+		if ctx.Err() != nil && done < x.Seeds {
+			panic(cutDFS{})
+		}
+	}
+	opts := []sim.ExploreOption{sim.WithStrategySpec(sim.DFS(DFSPreemptions)), sim.WithMaxRuns(x.Seeds), sim.WithWorkers(1),
+		sim.WithProgress(progress), sim.WithRunOptions(sim.WithoutTrace())}
 	if x.MaxSteps > 0 {
 		opts = append(opts, sim.WithRunOptions(sim.WithMaxSteps(x.MaxSteps)))
 	}
-	if x.Progress != nil {
-		opts = append(opts, sim.WithProgress(func(done, _ int) { x.Progress(done) }))
-	}
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(cutDFS); !ok {
+				panic(r)
+			}
+			// Every schedule of a DFS search is new; a failure would
+			// have ended the search before the cut.
+			st.Runs, st.Distinct, st.Cut, st.Elapsed = runs, runs, true, time.Since(start)
+		}
+	}()
 	res := sim.Explore(root, opts...)
-	st.Runs, st.Distinct, st.Failures, st.Elapsed = res.Runs, res.Distinct, res.Failures, time.Since(start)
+	st.Runs, st.Distinct, st.Failures, st.Elapsed = res.Runs, min(res.Distinct, MaxDistinct), res.Failures, time.Since(start)
 	if f := res.Failure; f != nil {
 		var fail error = f
 		if cf, ok := f.Value.(checkFailed); ok {
 			fail = cf.err
 		}
-		st.First = &Failure{Scenario: sc.Name, Platform: p.Name, Strategy: DFS, Schedule: f.Schedule, Err: fail}
-		st.First.Manager, st.First.TracerOptions = callers(x.Config, last.Load())
+		st.First = &Failure{Scenario: sc.Name, Platform: p.Name, Strategy: DFS, Schedule: f.Schedule, Command: x.Command, Err: fail}
+		var tr opentracing.Tracer
+		if e := last.Load(); e != nil {
+			tr = e.tr
+		}
+		st.First.Manager, st.First.Tracer, st.First.TracerOptions = callers(x.Config, tr)
 	}
 	return st, nil
 }

@@ -116,9 +116,15 @@ type Failure struct {
 	// Manager is the type of the caller's scope manager (Config.Manager)
 	// the run used, or empty if it used the platform's own.
 	Manager string
+	// Tracer is the type of the caller's tracer (Config.Tracer) the run
+	// used, or empty if it used the default MockTracer.
+	Tracer string
 	// TracerOptions is set when the run added the caller's MockTracer
 	// options (Config.TracerOptions).
 	TracerOptions bool
+	// Command is the command line of the tool that replays the failure
+	// (Config.Command): empty for DefaultCommand, NoCommand for none.
+	Command string
 	// Err is what failed: a span check (errors.Is check.ErrCheck), a left
 	// scope (ErrScopeLeft), the scenario's own error, or a sim failure
 	// (*sim.Failure: panic, deadlock, livelock, leak).
@@ -130,10 +136,7 @@ func (f *Failure) Error() string {
 	if f.Strategy == "" {
 		return fmt.Sprintf("%s on %s (real goroutines): %v", f.Scenario, f.Platform, f.Err)
 	}
-	if f.own() {
-		return fmt.Sprintf("%s on %s, %s: %v\n%s", f.Scenario, f.Platform, f.run(), f.Err, f.Reproduce())
-	}
-	return fmt.Sprintf("%s on %s, %s: %v\nreplay: %s", f.Scenario, f.Platform, f.run(), f.Err, f.ReplayCommand())
+	return fmt.Sprintf("%s on %s, %s: %v\n%s", f.Scenario, f.Platform, f.run(), f.Err, f.Reproduce())
 }
 
 // Unwrap returns Err.
@@ -155,18 +158,35 @@ func (f *Failure) run() string {
 	}
 }
 
-// own reports whether the run used the caller's manager or tracer
-// options, which a tracebed command line cannot supply.
-func (f *Failure) own() bool { return f.Manager != "" || f.TracerOptions }
+// own reports whether the run used the caller's manager, tracer or
+// tracer options, which a tracebed command line cannot supply.
+func (f *Failure) own() bool { return f.Manager != "" || f.Tracer != "" || f.TracerOptions }
 
-// ReplayCommand is the tracebed command line that replays the failure.
-// tracebed runs the platform's own manager and tracer: for a run with the
-// caller's, the line ends with a shell comment saying so (so that it
-// still pastes), and Reproduce says how to replay it in the caller's code.
+// command is the tool's command line, "" if there is none.
+func (f *Failure) command() string {
+	switch f.Command {
+	case "":
+		return DefaultCommand
+	case NoCommand:
+		return ""
+	default:
+		return f.Command
+	}
+}
+
+// ReplayCommand is the command line that replays the failure: the tool's
+// (Command) replay command. That tool runs the platform's own manager and
+// tracer: for a run with the caller's, the line ends with a shell comment
+// saying so (so that it still pastes), and Reproduce says how to replay it
+// in the caller's code. With no tool (NoCommand) it is empty.
 func (f *Failure) ReplayCommand() string {
-	cmd := fmt.Sprintf("go run ./cmd/tracebed replay -scenario %s -platform %s -strategy %s -seed %d", f.Scenario, f.Platform, f.Strategy, f.Seed)
+	tool := f.command()
+	if tool == "" {
+		return ""
+	}
+	cmd := fmt.Sprintf("%s replay -scenario %s -platform %s -strategy %s -seed %d", tool, f.Scenario, f.Platform, f.Strategy, f.Seed)
 	if f.bySchedule() {
-		cmd = fmt.Sprintf("go run ./cmd/tracebed replay -scenario %s -platform %s -schedule %s", f.Scenario, f.Platform, f.Schedule)
+		cmd = fmt.Sprintf("%s replay -scenario %s -platform %s -schedule %s", tool, f.Scenario, f.Platform, f.Schedule)
 	}
 	if f.own() {
 		cmd += fmt.Sprintf("  # replays with the built-in manager and tracer, not %s", f.yours())
@@ -176,26 +196,33 @@ func (f *Failure) ReplayCommand() string {
 
 // yours names what the caller supplied.
 func (f *Failure) yours() string {
-	switch {
-	case f.Manager != "" && f.TracerOptions:
-		return "your " + f.Manager + " and tracer options"
-	case f.Manager != "":
-		return "your " + f.Manager
-	default:
-		return "your tracer options"
+	var parts []string
+	if f.Manager != "" {
+		parts = append(parts, f.Manager)
 	}
+	if f.Tracer != "" {
+		parts = append(parts, f.Tracer)
+	}
+	if f.TracerOptions {
+		parts = append(parts, "tracer options")
+	}
+	return "your " + strings.Join(parts, " and ")
 }
 
-// Reproduce says how to replay the failure: the tracebed command line for
-// a run with the platform's own manager and tracer, and for a run with
-// the caller's the env.RunSim call to make from the caller's code.
+// Reproduce says how to replay the failure: the tool's command line for a
+// run with the platform's own manager and tracer, and for a run with the
+// caller's, or of a scenario no tool knows, the env.RunSim call to make
+// from the caller's code.
 func (f *Failure) Reproduce() string {
-	if !f.own() {
+	if !f.own() && f.command() != "" {
 		return "replay: " + f.ReplayCommand()
 	}
 	var fields []string
 	if f.Manager != "" {
 		fields = append(fields, "Manager: m")
+	}
+	if f.Tracer != "" {
+		fields = append(fields, "Tracer: tr")
 	}
 	if f.TracerOptions {
 		fields = append(fields, "TracerOptions: opts")
@@ -206,17 +233,25 @@ func (f *Failure) Reproduce() string {
 		fields = append(fields, fmt.Sprintf("Strategy: %s, Seed: %d", goName(f.Strategy), f.Seed))
 	}
 	var with []string
+	lookup := fmt.Sprintf("\tsc, _, _ := testbed.Lookup(%q)\n", f.Scenario)
+	if f.command() == "" {
+		with = append(with, fmt.Sprintf("sc your scenario %s", f.Scenario))
+		lookup = ""
+	}
 	if f.Manager != "" {
 		with = append(with, "m the ManagerFunc you passed (it made a "+f.Manager+"; tracebed replay would run the platform's own manager)")
+	}
+	if f.Tracer != "" {
+		with = append(with, "tr the TracerFunc you passed (it made a "+f.Tracer+"; tracebed replay would run the MockTracer)")
 	}
 	if f.TracerOptions {
 		with = append(with, "opts the tracer options you passed (tracebed replay would add none)")
 	}
 	return fmt.Sprintf("reproduce in your test, with %s:\n"+
-		"\tsc, _, _ := testbed.Lookup(%q)\n"+
+		"%s"+
 		"\tp, _ := env.PlatformByName(%q)\n"+
-		"\tout, _ := env.RunSim(sc, p, env.Config{%s})",
-		strings.Join(with, " and "), f.Scenario, f.Platform, strings.Join(fields, ", "))
+		"\t_, err := env.RunSim(sc, p, env.Config{%s})",
+		strings.Join(with, " and "), lookup, f.Platform, strings.Join(fields, ", "))
 }
 
 // goName spells a strategy as Go code.

@@ -1,20 +1,23 @@
 package env
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"time"
 
-	"github.com/tracebed/tracebed/mocktracer"
+	"github.com/tracebed/tracebed/opentracing"
 	"github.com/tracebed/tracebed/scope"
 	"github.com/tracebed/tracebed/sim"
+	"github.com/tracebed/tracebed/testbed/check"
 )
 
 // simEnv runs a scenario on sim tasks.
 type simEnv struct {
 	s    *sim.Sim
 	p    Platform
-	tr   *mocktracer.MockTracer
+	tr   opentracing.Tracer
+	rec  check.Recorder
 	all  *sim.WaitGroup // every task spawned through Go
 	left *leftScopes
 
@@ -27,24 +30,23 @@ type simEnv struct {
 
 var _ Env = (*simEnv)(nil)
 
-func newSimEnv(s *sim.Sim, p Platform, topts []mocktracer.Option) *simEnv {
-	opts := append([]mocktracer.Option{
-		mocktracer.WithScopeManager(p.Manager(s)),
-		mocktracer.WithClock(s.Now),
-		mocktracer.WithObserver(spanNotes{s}),
-	}, topts...)
-	return &simEnv{
+// newSimEnv makes the env of one sim run; trace says whether the run
+// records a trace (the spans are then drawn into it).
+func newSimEnv(s *sim.Sim, p Platform, cfg Config, trace bool) *simEnv {
+	e := &simEnv{
 		s:    s,
 		p:    p,
-		tr:   mocktracer.New(opts...),
 		all:  sim.NewWaitGroup(s),
 		left: &leftScopes{},
 		ctx:  sim.NewLocal[*openContext](true),
 	}
+	e.tr, e.rec = newTracer(cfg, TracerConfig{ScopeManager: p.Manager(s), Now: s.Now, Sim: s, trace: trace})
+	return e
 }
 
 func (e *simEnv) Platform() Platform              { return e.p }
-func (e *simEnv) Tracer() *mocktracer.MockTracer  { return e.tr }
+func (e *simEnv) Tracer() opentracing.Tracer      { return e.tr }
+func (e *simEnv) Recorder() check.Recorder        { return e.rec }
 func (e *simEnv) Sleep(d time.Duration)           { e.s.Sleep(d) }
 func (e *simEnv) Now() time.Time                  { return e.s.Now() }
 func (e *simEnv) Yield()                          { e.s.Yield() }
@@ -52,11 +54,19 @@ func (e *simEnv) NewMutex() sync.Locker           { return sim.NewMutex(e.s) }
 func (e *simEnv) NewWaitGroup() WaitGroup         { return sim.NewWaitGroup(e.s) }
 func (e *simEnv) Wait()                           { e.all.Wait() }
 func (e *simEnv) Logf(format string, args ...any) { e.s.Logf(format, args...) }
-func (e *simEnv) NewFuture() Future               { return simFuture{sim.NewFuture[any](e.s)} }
-func (e *simEnv) NewQueue(capacity int) Queue     { return newSimQueue(e.s, capacity) }
 func (e *simEnv) String() string                  { return fmt.Sprintf("sim env (%s)", e.p.Name) }
+func (e *simEnv) sim() *sim.Sim                   { return e.s }
 
-func (e *simEnv) Go(name string, f func()) {
+func (e *simEnv) WithTimeout(parent context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	return e.s.WithTimeout(parent, d)
+}
+
+func (e *simEnv) WithCancel(parent context.Context) (context.Context, context.CancelFunc) {
+	return e.s.WithCancel(parent)
+}
+
+func (e *simEnv) Go(name string, f func()) *Task {
+	t := &Task{name: name, done: NewFuture[struct{}](e)}
 	e.all.Add(1)
 	c := e.ctx.Get(e.s) // the spawner's context: the task shares it
 	c.enter()
@@ -64,7 +74,9 @@ func (e *simEnv) Go(name string, f func()) {
 		defer e.all.Done()
 		guarded(e.p, e.tr, e.left, name, f)
 		c.leave(e.tr, e.left)
+		t.done.Resolve(struct{}{})
 	})
+	return t
 }
 
 // StackContext opens a fresh context on a Shared-platform manager that is
@@ -94,29 +106,6 @@ func (e *simEnv) StackContext(f func()) {
 		}
 		c.leave(e.tr, e.left) // still in the manager's context
 	})
-}
-
-type simFuture struct{ f *sim.Future[any] }
-
-func (f simFuture) Resolve(v any) { f.f.Resolve(v) }
-func (f simFuture) Get() any      { return f.f.Get() }
-
-// unboundedQueueCap stands for "unbounded" on sim channels.
-const unboundedQueueCap = 1 << 16
-
-type simQueue struct{ c *sim.Chan[any] }
-
-func newSimQueue(s *sim.Sim, capacity int) simQueue {
-	if capacity <= 0 {
-		capacity = unboundedQueueCap
-	}
-	return simQueue{sim.NewChan[any](s, capacity)}
-}
-
-func (q simQueue) Put(v any) { q.c.Send(v) }
-func (q simQueue) Get() any {
-	v, _ := q.c.Recv()
-	return v
 }
 
 // ContextRunner is implemented by a scope manager that can run a function in

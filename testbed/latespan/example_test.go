@@ -11,12 +11,8 @@ import (
 // span tree: both tasks under the parent, which finishes last.
 func Example() {
 	out, err := env.RunSim(latespan.Scenario, env.Tasks, env.Config{Seed: 1})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println("failure:", out.Err)
-	fmt.Print(out.Tree)
+	fmt.Println("failure:", err)
+	fmt.Print(out.Tree())
 	// Output:
 	// failure: <nil>
 	// parent [trace 1 span 1] 0s..300ms

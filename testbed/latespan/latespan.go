@@ -25,9 +25,9 @@ type subtask struct {
 	// After, if set, is a subtask that must end before this one closes its
 	// child span. The originals let a longer sleep decide the finish order;
 	// real goroutines do not promise that, so task2 also waits for task1.
-	After env.Future
+	After *env.Future[struct{}]
 	// Done is resolved when the subtask's child span is finished.
-	Done env.Future
+	Done *env.Future[struct{}]
 }
 
 // bugs are the deliberate mistakes of the broken variants.
@@ -83,7 +83,7 @@ func (t *subtask) work(e env.Env, finish func(), wg env.WaitGroup, b bugs) {
 		wg.Done() // the bug: the owner may finish the parent now
 	}
 	finish()
-	t.Done.Resolve(nil)
+	t.Done.Resolve(struct{}{})
 }
 
 // run is the scenario: the owner starts the parent, submits two subtasks,
@@ -91,8 +91,8 @@ func (t *subtask) work(e env.Env, finish func(), wg env.WaitGroup, b bugs) {
 func run(e env.Env, b bugs) error {
 	tr := e.Tracer()
 	wg := e.NewWaitGroup()
-	task1 := &subtask{Name: "task1", Work: task1Work, Done: e.NewFuture()}
-	task2 := &subtask{Name: "task2", Work: task2Work, After: task1.Done, Done: e.NewFuture()}
+	task1 := &subtask{Name: "task1", Work: task1Work, Done: env.NewFuture[struct{}](e)}
+	task2 := &subtask{Name: "task2", Work: task2Work, After: task1.Done, Done: env.NewFuture[struct{}](e)}
 
 	var (
 		parent    opentracing.Span
@@ -126,7 +126,7 @@ func run(e env.Env, b bugs) error {
 // finish order, each task a child of the parent in its trace, finished no
 // later than it.
 func checkSpans(e env.Env) error {
-	spans := e.Tracer().FinishedSpans()
+	spans := e.Recorder().FinishedRecords()
 	if err := check.NamesInOrder(spans, "task1", "task2", "parent"); err != nil {
 		return err
 	}

@@ -15,12 +15,8 @@ import (
 // callback that started first (and works longest) ends.
 func Example() {
 	out, err := env.RunSim(multiplecallbacks.Scenario, env.Tasks, env.Config{Seed: 1})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println("failure:", out.Err)
-	fmt.Print(out.Tree)
+	fmt.Println("failure:", err)
+	fmt.Print(out.Tree())
 	// Output:
 	// failure: <nil>
 	// parent [trace 1 span 1] 0s..300ms
@@ -43,13 +39,9 @@ func Example_multipleYield() {
 	broken, p := multiplecallbacks.Scenario.Variant(b)
 	for _, seed := range []uint64{4, 1} {
 		out, err := env.RunSim(broken, p, env.Config{Seed: seed})
-		if err != nil {
-			fmt.Println(err)
-			return
-		}
-		fmt.Printf("seed %d: failed %v, out-of-order close %v\n", seed, out.Err != nil,
-			strings.Contains(fmt.Sprint(out.Err), opentracing.MisuseCloseOutOfOrder.String()))
-		fmt.Print(out.Tree)
+		fmt.Printf("seed %d: failed %v, out-of-order close %v\n", seed, err != nil,
+			strings.Contains(fmt.Sprint(err), opentracing.MisuseCloseOutOfOrder.String()))
+		fmt.Print(out.Tree())
 	}
 	// Output:
 	// seed 4: failed true, out-of-order close false

@@ -220,14 +220,14 @@ func run(e env.Env, style Style, lateIncr bool) error {
 // finished no later than it. The parent is found by name, so that when the
 // order is wrong the parent links are still reported.
 func checkSpans(e env.Env) error {
-	spans := e.Tracer().FinishedSpans()
+	spans := e.Recorder().FinishedRecords()
 	errs := []error{check.NamesInOrder(spans, "task", "task", "task", "parent")}
 	parent, err := check.OneByName(spans, "parent")
 	if err != nil {
 		return errors.Join(append(errs, err)...)
 	}
 	for _, task := range check.ByName(spans, "task") {
-		errs = append(errs, check.ParentLast([]*mocktracer.MockSpan{task, parent}))
+		errs = append(errs, check.ParentLast([]*mocktracer.SpanRecord{task, parent}))
 	}
 	return errors.Join(errs...)
 }

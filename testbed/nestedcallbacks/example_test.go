@@ -12,12 +12,8 @@ import (
 // finished it.
 func Example() {
 	out, err := env.RunSim(nestedcallbacks.Scenario, env.Inheriting, env.Config{Seed: 1})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println("failure:", out.Err)
-	fmt.Print(out.Tree)
+	fmt.Println("failure:", err)
+	fmt.Print(out.Tree())
 	// Output:
 	// failure: <nil>
 	// one [trace 1 span 1] 0s..0s key1=1 key2=2 key3=3

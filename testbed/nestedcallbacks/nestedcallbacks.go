@@ -44,7 +44,7 @@ type chain struct {
 	tr    opentracing.Tracer
 	style style
 	span  opentracing.Span
-	done  env.Future
+	done  *env.Future[error]
 }
 
 // task is task n of the chain; errs are the errors found by the tasks
@@ -128,7 +128,7 @@ func styleFor(p env.Propagation) style {
 // run starts span "one", hands it to task1 and waits until the last task
 // has finished it.
 func run(e env.Env, st style) error {
-	c := &chain{e: e, tr: e.Tracer(), style: st, done: e.NewFuture()}
+	c := &chain{e: e, tr: e.Tracer(), style: st, done: env.NewFuture[error](e)}
 	switch {
 	case st == fromContext:
 		c.span = c.tr.StartSpan("one")
@@ -144,7 +144,7 @@ func run(e env.Env, st style) error {
 			c.span = sc.Span()
 			e.Logf("root: span one active in the stack context, spawn task1 and wait")
 			c.spawn(context.Background(), 1, nil)
-			err, _ = c.done.Get().(error)
+			err = c.done.Get()
 			sc.Close()
 		})
 		return err
@@ -158,13 +158,12 @@ func run(e env.Env, st style) error {
 		sc.Close()
 		e.Logf("root: scope closed, the span stays open")
 	}
-	err, _ := c.done.Get().(error)
-	return err
+	return c.done.Get()
 }
 
 // checkSpans asserts one span "one" with exactly the three tags.
 func checkSpans(e env.Env) error {
-	spans := e.Tracer().FinishedSpans()
+	spans := e.Recorder().FinishedRecords()
 	if err := check.Count(spans, 1); err != nil {
 		return err
 	}
@@ -172,7 +171,7 @@ func checkSpans(e env.Env) error {
 	if err != nil {
 		return err
 	}
-	tags := one.Tags()
+	tags := one.Tags
 	var errs []error
 	if len(tags) != Depth {
 		errs = append(errs, fmt.Errorf("%w: span \"one\" has %d tags %v, want exactly %d", check.ErrCheck, len(tags), tags, Depth))
@@ -215,11 +214,10 @@ var Scenario = env.Scenario{
 // runFinishOnClose is the broken variant where the root keeps the default
 // finishOnClose: closing its scope finishes a span the chain still uses.
 func runFinishOnClose(e env.Env) error {
-	c := &chain{e: e, tr: e.Tracer(), style: activate, done: e.NewFuture()}
+	c := &chain{e: e, tr: e.Tracer(), style: activate, done: env.NewFuture[error](e)}
 	sc := c.tr.StartActiveSpan("one")
 	c.span = sc.Span()
 	c.spawn(context.Background(), 1, nil)
 	sc.Close()
-	err, _ := c.done.Get().(error)
-	return err
+	return c.done.Get()
 }

@@ -242,7 +242,7 @@ func TestScheduleInLoop(t *testing.T) {
 						active = tr.ActiveSpan()
 					}, sim.WithStrategy(st.make(seed)))
 					require.NoError(t, err, "%s seed %d", st.name, seed)
-					spans := tr.FinishedSpans()
+					spans := tr.FinishedRecords()
 					orders[strings.Join(check.Names(spans), " ")] = true
 					require.NoError(t, checkSchedule(spans, tt.want, tt.parents), "%s seed %d:\n%s", st.name, seed, check.Tree(spans))
 					require.NoError(t, check.NoMisuse(tr), "%s seed %d", st.name, seed)
@@ -266,7 +266,7 @@ func TestScheduleInLoop(t *testing.T) {
 // checkSchedule checks that spans finished in the order of want, each group
 // in any order; that every span is empty (no tags, no logs); and the parent
 // links.
-func checkSchedule(spans []*mocktracer.MockSpan, want [][]string, parents map[string]string) error {
+func checkSchedule(spans []*mocktracer.SpanRecord, want [][]string, parents map[string]string) error {
 	n := 0
 	for _, g := range want {
 		n += len(g)
@@ -274,7 +274,7 @@ func checkSchedule(spans []*mocktracer.MockSpan, want [][]string, parents map[st
 	if err := check.Count(spans, n); err != nil {
 		return err
 	}
-	byName := make(map[string]*mocktracer.MockSpan, n)
+	byName := make(map[string]*mocktracer.SpanRecord, n)
 	i := 0
 	for _, g := range want {
 		got := check.Names(spans[i : i+len(g)])
@@ -282,8 +282,8 @@ func checkSchedule(spans []*mocktracer.MockSpan, want [][]string, parents map[st
 			return check.NamesInOrder(spans, flatten(want)...)
 		}
 		for _, s := range spans[i : i+len(g)] {
-			byName[s.OperationName()] = s
-			if err := check.EmptySpan(s, s.OperationName()); err != nil {
+			byName[s.Operation] = s
+			if err := check.EmptySpan(s, s.Operation); err != nil {
 				return err
 			}
 		}

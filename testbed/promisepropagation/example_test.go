@@ -12,11 +12,8 @@ import (
 // callback's, each following from it.
 func Example() {
 	out, err := env.RunSim(promisepropagation.Scenario, env.Tasks, env.Config{Seed: 1})
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println("error:", out.Err)
-	fmt.Print(out.Tree)
+	fmt.Println("error:", err)
+	fmt.Print(out.Tree())
 	// Output:
 	// error: <nil>
 	// promises [trace 1 span 1] 0s..0s component=example-promises

@@ -49,7 +49,7 @@ func run(e env.Env, shared bool) error {
 	pc := NewPromiseContext(e)
 	// gate opens once "promises" is finished: every callback outlives its
 	// parent, the case FOLLOWS_FROM exists for, on every schedule.
-	gate := e.NewFuture()
+	gate := env.NewFuture[struct{}](e)
 	var res results
 
 	var runErr error
@@ -99,7 +99,7 @@ func run(e env.Env, shared bool) error {
 			res.err = err
 		})
 
-		if n := len(tr.FinishedSpans()); n != 0 {
+		if n := len(e.Recorder().FinishedRecords()); n != 0 {
 			runErr = fmt.Errorf("%d spans finished before the promises were resolved, want 0", n)
 		}
 		ok.Success(SuccessValue)
@@ -107,7 +107,7 @@ func run(e env.Env, shared bool) error {
 		e.Logf("both promises settled: finish their span before the callbacks run")
 		finish() // before the callbacks are done: FOLLOWS_FROM
 	})
-	gate.Resolve(nil)
+	gate.Resolve(struct{}{})
 	if runErr != nil {
 		// The callbacks registered (if any) are running; let them end.
 		pc.Phaser.Await(PhaseReported)
@@ -129,9 +129,9 @@ func run(e env.Env, shared bool) error {
 }
 
 // events returns the "event" fields logged on s.
-func events(s *mocktracer.MockSpan) []string {
+func events(s *mocktracer.SpanRecord) []string {
 	var out []string
-	for _, r := range s.Logs() {
+	for _, r := range s.Logs {
 		for _, f := range r.Fields {
 			if f.Key == "event" {
 				out = append(out, f.ValueString)
@@ -141,8 +141,8 @@ func events(s *mocktracer.MockSpan) []string {
 	return out
 }
 
-func followsFrom(child, parent *mocktracer.MockSpan) error {
-	refs := child.References()
+func followsFrom(child, parent *mocktracer.SpanRecord) error {
+	refs := child.References
 	if len(refs) != 1 || refs[0].Type != opentracing.FollowsFromRef {
 		return fmt.Errorf("%w: %v has references %v, want one FOLLOWS_FROM %v", check.ErrCheck, child, refs, parent)
 	}
@@ -150,7 +150,7 @@ func followsFrom(child, parent *mocktracer.MockSpan) error {
 }
 
 func checkSpans(e env.Env) error {
-	spans := e.Tracer().FinishedSpans()
+	spans := e.Recorder().FinishedRecords()
 	if err := check.Count(spans, 4); err != nil {
 		return err
 	}

@@ -44,13 +44,11 @@ var noActive = env.Scenario{
 func TestNewPromiseNoActiveSpan(t *testing.T) {
 	for _, p := range noActive.Platforms {
 		t.Run(p.Name, func(t *testing.T) {
-			out, err := env.RunSim(noActive, p, env.Config{Seed: 1})
+			_, err := env.RunSim(noActive, p, env.Config{Seed: 1})
 			require.NoError(t, err)
-			require.NoError(t, out.Err)
 			if p.Real {
-				out, err := env.RunReal(noActive, p, env.Config{})
+				_, err := env.RunReal(noActive, p, env.Config{})
 				require.NoError(t, err)
-				require.NoError(t, out.Err)
 			}
 		})
 	}
@@ -81,8 +79,7 @@ func TestNewPromiseCapturesAtConstruction(t *testing.T) {
 	}
 	out, err := env.RunSim(sc, env.Tasks, env.Config{Seed: 1})
 	require.NoError(t, err)
-	require.NoError(t, out.Err)
-	require.Equal(t, "first [trace 1 span 1] 0s..0s\n  success [trace 1 span 3 follows_from 1] 0s..0s component=success\nsecond [trace 2 span 2] 0s..0s\n", out.Tree)
+	require.Equal(t, "first [trace 1 span 1] 0s..0s\n  success [trace 1 span 3 follows_from 1] 0s..0s component=success\nsecond [trace 2 span 2] 0s..0s\n", out.Tree())
 }
 
 // callbacks makes a promise inside "parent" with s success and f error
@@ -137,7 +134,7 @@ func callbacks(s, f int, p env.Platform) env.Scenario {
 			return err
 		},
 		Check: func(e env.Env) error {
-			spans := e.Tracer().FinishedSpans()
+			spans := e.Recorder().FinishedRecords()
 			if err := check.Count(spans, 1+s+f); err != nil {
 				return err
 			}
@@ -147,9 +144,9 @@ func callbacks(s, f int, p env.Platform) env.Scenario {
 			}
 			var errs []error
 			for _, n := range append(names("ok", s), names("bad", f)...) {
-				var mine []*mocktracer.MockSpan
+				var mine []*mocktracer.SpanRecord
 				for _, sp := range spans {
-					for _, r := range sp.Logs() {
+					for _, r := range sp.Logs {
 						if len(r.Fields) == 1 && r.Fields[0].ValueString == n {
 							mine = append(mine, sp)
 						}
@@ -159,8 +156,8 @@ func callbacks(s, f int, p env.Platform) env.Scenario {
 					errs = append(errs, fmt.Errorf("%q logged on %d spans, want 1", n, len(mine)))
 					continue
 				}
-				if len(mine[0].Logs()) != 1 {
-					errs = append(errs, fmt.Errorf("%v holds %d logs, want only its callback's", mine[0], len(mine[0].Logs())))
+				if len(mine[0].Logs) != 1 {
+					errs = append(errs, fmt.Errorf("%v holds %d logs, want only its callback's", mine[0], len(mine[0].Logs)))
 				}
 				errs = append(errs, check.ChildOf(mine[0], parent))
 			}
@@ -180,7 +177,6 @@ func TestCallbacksProperty(t *testing.T) {
 		st := rapid.SampledFrom(env.Strategies()).Draw(rt, "strategy")
 		seed := rapid.Uint64().Draw(rt, "seed")
 		out, err := env.RunSim(callbacks(s, f, p), p, env.Config{Strategy: st, Seed: seed})
-		require.NoError(rt, err)
-		require.NoError(rt, out.Err, out.Tree)
+		require.NoError(rt, err, out.Tree())
 	})
 }
