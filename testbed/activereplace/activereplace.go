@@ -72,7 +72,7 @@ func task(e env.Env, ctx context.Context, initial opentracing.Span, b bugs) erro
 func run(e env.Env, b bugs) error {
 	tr := e.Tracer()
 	initial := tr.StartSpan("initial")
-	done := e.NewFuture()
+	done := env.NewFuture[error](e)
 	spawn := func() {
 		e.Go("task", func() {
 			var err error
@@ -88,15 +88,14 @@ func run(e env.Env, b bugs) error {
 		spawn()
 		sc.Close()
 	}
-	err, _ := done.Get().(error)
-	return err
+	return done.Get()
 }
 
 // checkSpans asserts what the originals assert: initial, subtask and task
 // in finish order; subtask a child of task, in its trace; initial a root,
 // in another trace.
 func checkSpans(e env.Env) error {
-	spans := e.Tracer().FinishedSpans()
+	spans := e.Recorder().FinishedRecords()
 	if err := check.NamesInOrder(spans, "initial", "subtask", "task"); err != nil {
 		return err
 	}

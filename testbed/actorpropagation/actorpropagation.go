@@ -30,15 +30,15 @@ type message struct {
 	parent opentracing.SpanContext
 	// gate opens when the producer span is finished: the worker waits
 	// for it with the consumer span started (Java's phaser).
-	gate  env.Future
-	reply env.Future
+	gate  *env.Future[struct{}]
+	reply *env.Future[string]
 	stop  bool
 }
 
 // Actor handles the messages of its mailbox on Workers tasks.
 type Actor struct {
 	e       env.Env
-	mailbox env.Queue
+	mailbox *env.Queue[message]
 	done    env.WaitGroup
 	// lazyCapture is the bug of the broken variant: the producer is read
 	// where the message is handled, not where it was sent.
@@ -49,7 +49,7 @@ type Actor struct {
 // works in a stack context of its own: two workers sharing one would
 // activate spans on one stack at once.
 func NewActor(e env.Env) *Actor {
-	a := &Actor{e: e, mailbox: e.NewQueue(0), done: e.NewWaitGroup()}
+	a := &Actor{e: e, mailbox: env.NewQueue[message](e, 0), done: e.NewWaitGroup()}
 	for i := range Workers {
 		a.done.Add(1)
 		e.Go(fmt.Sprintf("worker%d", i+1), func() {
@@ -70,7 +70,7 @@ func current(e env.Env, ctx context.Context) opentracing.Span {
 }
 
 // send captures the sender's span and puts the message in the mailbox.
-func (a *Actor) send(ctx context.Context, body string, gate, reply env.Future) {
+func (a *Actor) send(ctx context.Context, body string, gate *env.Future[struct{}], reply *env.Future[string]) {
 	m := message{body: body, gate: gate, reply: reply}
 	if sp := current(a.e, ctx); sp != nil && !a.lazyCapture {
 		m.parent = sp.Context()
@@ -80,14 +80,14 @@ func (a *Actor) send(ctx context.Context, body string, gate, reply env.Future) {
 
 // Tell sends msg without waiting for an answer. gate must be resolved
 // once the sender's span is finished.
-func (a *Actor) Tell(ctx context.Context, msg string, gate env.Future) {
+func (a *Actor) Tell(ctx context.Context, msg string, gate *env.Future[struct{}]) {
 	a.send(ctx, msg, gate, nil)
 }
 
 // Ask sends msg and returns the future of the answer. gate must be
 // resolved once the sender's span is finished.
-func (a *Actor) Ask(ctx context.Context, msg string, gate env.Future) env.Future {
-	reply := a.e.NewFuture()
+func (a *Actor) Ask(ctx context.Context, msg string, gate *env.Future[struct{}]) *env.Future[string] {
+	reply := env.NewFuture[string](a.e)
 	a.send(ctx, msg, gate, reply)
 	return reply
 }
@@ -104,7 +104,7 @@ func (a *Actor) Stop() {
 // work is a worker's loop.
 func (a *Actor) work() {
 	for {
-		m := a.mailbox.Get().(message)
+		m := a.mailbox.Get()
 		if m.stop {
 			return
 		}
@@ -154,8 +154,8 @@ func (a *Actor) handle(m message) {
 // tells or asks the actor each message, then finishes the span.
 func exchange(e env.Env, a *Actor, producer string, ask bool) error {
 	tr := e.Tracer()
-	gate := e.NewFuture()
-	var replies []env.Future
+	gate := env.NewFuture[struct{}](e)
+	var replies []*env.Future[string]
 	e.StackContext(func() {
 		tags := []opentracing.StartSpanOption{ext.SpanKindProducer, opentracing.Tag{Key: string(ext.Component), Value: "example-actor"}}
 		ctx := context.Background()
@@ -176,7 +176,7 @@ func exchange(e env.Env, a *Actor, producer string, ask bool) error {
 		e.Logf("%s: messages sent, finish the producer span", producer)
 		finish()
 	})
-	gate.Resolve(nil)
+	gate.Resolve(struct{}{})
 	var errs []error
 	for i, r := range replies {
 		if got, want := r.Get(), Answer(Messages[i]); got != want {
@@ -202,18 +202,18 @@ func run(e env.Env, lazyCapture bool) error {
 }
 
 // checkExchange checks one exchange's spans.
-func checkExchange(spans []*mocktracer.MockSpan, producerName string, told bool) []error {
+func checkExchange(spans []*mocktracer.SpanRecord, producerName string, told bool) []error {
 	producer, err := check.OneByName(spans, producerName)
 	if err != nil {
 		return []error{err}
 	}
 	errs := []error{check.NoParent(producer)}
-	if fmt.Sprint(producer.Tag(string(ext.SpanKind))) != string(ext.SpanKindProducerEnum) {
-		errs = append(errs, fmt.Errorf("%w: %v has span.kind %v, want producer", check.ErrCheck, producer, producer.Tag(string(ext.SpanKind))))
+	if fmt.Sprint(producer.Tags[string(ext.SpanKind)]) != string(ext.SpanKindProducerEnum) {
+		errs = append(errs, fmt.Errorf("%w: %v has span.kind %v, want producer", check.ErrCheck, producer, producer.Tags[string(ext.SpanKind)]))
 	}
-	var consumers []*mocktracer.MockSpan
+	var consumers []*mocktracer.SpanRecord
 	for _, s := range check.ByTag(spans, string(ext.SpanKind), ext.SpanKindConsumerEnum) {
-		if s.TraceID() == producer.TraceID() {
+		if s.TraceID == producer.TraceID {
 			consumers = append(consumers, s)
 		}
 	}
@@ -241,7 +241,7 @@ func checkExchange(spans []*mocktracer.MockSpan, producerName string, told bool)
 // checkSpans asserts both exchanges' spans: six in all, each exchange a
 // producer and two consumers that follow from it.
 func checkSpans(e env.Env) error {
-	spans := e.Tracer().FinishedSpans()
+	spans := e.Recorder().FinishedRecords()
 	errs := []error{check.Count(spans, 2*(1+len(Messages)))}
 	errs = append(errs, checkExchange(spans, TellProducer, true)...)
 	errs = append(errs, checkExchange(spans, AskProducer, false)...)

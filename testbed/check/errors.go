@@ -26,12 +26,12 @@ type ErrorLog struct {
 // whose message, error.kind, error.object (and, if asked, stack) fields
 // are as want says. The error.object is checked to render as the message,
 // as an error value does.
-func ErrorRecorded(s *mocktracer.MockSpan, want ErrorLog) error {
+func ErrorRecorded(s *mocktracer.SpanRecord, want ErrorLog) error {
 	if s == nil {
 		return failf("error recorded: %s", name(s))
 	}
 	var errs []error
-	if v := s.Tag("error"); v != true {
+	if v := s.Tags["error"]; v != true {
 		errs = append(errs, failf("%s has tag error=%v, want true", name(s), v))
 	}
 	recs := ErrorLogs(s)
@@ -60,12 +60,12 @@ func ErrorRecorded(s *mocktracer.MockSpan, want ErrorLog) error {
 
 // NoErrorRecorded checks that s is not marked failed: no error tag and no
 // error log record.
-func NoErrorRecorded(s *mocktracer.MockSpan) error {
+func NoErrorRecorded(s *mocktracer.SpanRecord) error {
 	if s == nil {
 		return failf("no error recorded: %s", name(s))
 	}
 	var errs []error
-	if v, ok := s.Tags()["error"]; ok {
+	if v, ok := s.Tags["error"]; ok {
 		errs = append(errs, failf("%s has tag error=%v, want none", name(s), v))
 	}
 	if n := len(ErrorLogs(s)); n != 0 {
@@ -77,9 +77,9 @@ func NoErrorRecorded(s *mocktracer.MockSpan) error {
 // ErrorLogs returns the fields of each log record of s with event=error,
 // by key, in log order: the records of LogError, ext.Finish and the like,
 // one per failure recorded (one per failed attempt of a retried call).
-func ErrorLogs(s *mocktracer.MockSpan) []map[string]string {
+func ErrorLogs(s *mocktracer.SpanRecord) []map[string]string {
 	var out []map[string]string
-	for _, rec := range s.Logs() {
+	for _, rec := range s.Logs {
 		fields := make(map[string]string, len(rec.Fields))
 		for _, f := range rec.Fields {
 			fields[f.Key] = f.ValueString
@@ -92,13 +92,13 @@ func ErrorLogs(s *mocktracer.MockSpan) []map[string]string {
 }
 
 // Events returns the values of the event fields logged on s, in order.
-func Events(s *mocktracer.MockSpan) []string { return Logged(s, log.KeyEvent) }
+func Events(s *mocktracer.SpanRecord) []string { return Logged(s, log.KeyEvent) }
 
 // Logged returns the values of the fields with key logged on s, in log
 // order, rendered as the MockTracer renders them.
-func Logged(s *mocktracer.MockSpan, key string) []string {
+func Logged(s *mocktracer.SpanRecord, key string) []string {
 	var out []string
-	for _, rec := range s.Logs() {
+	for _, rec := range s.Logs {
 		for _, f := range rec.Fields {
 			if f.Key == key {
 				out = append(out, f.ValueString)

@@ -47,9 +47,9 @@ func TestErrorRecorded(t *testing.T) {
 	noObject.LogFields(log.Event("error"), log.Message("refused"), log.String(log.KeyErrorKind, "k"))
 	noObject.Finish()
 
-	spans := map[string]*mocktracer.MockSpan{}
-	for _, s := range tr.FinishedSpans() {
-		spans[s.OperationName()] = s
+	spans := map[string]*mocktracer.SpanRecord{}
+	for _, s := range tr.FinishedRecords() {
+		spans[s.Operation] = s
 	}
 	hookWant := check.ErrorLog{Message: "refused", Kind: "*errors.errorString", Stack: true}
 	tests := []struct {

@@ -12,42 +12,28 @@ import (
 // span that may outlive the one it came from (Java's actor and promise
 // scenarios). The MockTracer takes the parent id from a FOLLOWS_FROM
 // reference too, so the id must be parent's.
-func FollowsFrom(child, parent *mocktracer.MockSpan) error {
+func FollowsFrom(child, parent *mocktracer.SpanRecord) error {
 	if child == nil || parent == nil {
 		return failf("follows from: %s, %s", name(child), name(parent))
 	}
 	var errs []error
 	found := false
-	for _, r := range child.References() {
-		sc, ok := mockContext(r.ReferencedContext)
+	for _, r := range child.References {
 		switch {
 		case r.Type == opentracing.ChildOfRef:
 			errs = append(errs, failf("%s has a CHILD_OF reference, want only FOLLOWS_FROM %s", name(child), name(parent)))
-		case ok && sc.SpanID == parent.SpanID():
+		case r.SpanID == parent.SpanID && r.TraceID == parent.TraceID:
 			found = true
 		}
 	}
 	if !found {
-		errs = append(errs, failf("%s has no FOLLOWS_FROM reference to %s (references %v)", name(child), name(parent), child.References()))
+		errs = append(errs, failf("%s has no FOLLOWS_FROM reference to %s (references %v)", name(child), name(parent), child.References))
 	}
-	if child.ParentID() != parent.SpanID() {
-		errs = append(errs, failf("%s has parent id %d, want %s's", name(child), child.ParentID(), name(parent)))
+	if child.ParentID != parent.SpanID {
+		errs = append(errs, failf("%s has parent id %d, want %s's", name(child), child.ParentID, name(parent)))
 	}
 	errs = append(errs, SameTrace(child, parent))
 	return errors.Join(errs...)
-}
-
-// mockContext returns the MockTracer context a reference points to.
-func mockContext(sc opentracing.SpanContext) (mocktracer.MockSpanContext, bool) {
-	switch c := sc.(type) {
-	case mocktracer.MockSpanContext:
-		return c, true
-	case *mocktracer.MockSpanContext:
-		if c != nil {
-			return *c, true
-		}
-	}
-	return mocktracer.MockSpanContext{}, false
 }
 
 // FinishedBefore checks that earlier finished before later: earlier comes
@@ -55,7 +41,7 @@ func mockContext(sc opentracing.SpanContext) (mocktracer.MockSpanContext, bool) 
 // finish time is not after later's. The order in the list decides when the
 // times are equal, as they are for spans finished at one instant of a sim
 // run's virtual time.
-func FinishedBefore(finished []*mocktracer.MockSpan, earlier, later *mocktracer.MockSpan) error {
+func FinishedBefore(finished []*mocktracer.SpanRecord, earlier, later *mocktracer.SpanRecord) error {
 	if earlier == nil || later == nil {
 		return failf("finished before: %s, %s", name(earlier), name(later))
 	}
@@ -69,15 +55,15 @@ func FinishedBefore(finished []*mocktracer.MockSpan, earlier, later *mocktracer.
 		return failf("%s finished after %s, want before", name(earlier), name(later))
 	case i == j:
 		return failf("finished before: %s is the same span as %s", name(earlier), name(later))
-	case earlier.FinishTime().After(later.FinishTime()):
-		return failf("%s finished at %v, after %s at %v", name(earlier), earlier.FinishTime(), name(later), later.FinishTime())
+	case earlier.Finish.After(later.Finish):
+		return failf("%s finished at %v, after %s at %v", name(earlier), earlier.Finish, name(later), later.Finish)
 	}
 	return nil
 }
 
-func indexOf(spans []*mocktracer.MockSpan, s *mocktracer.MockSpan) int {
+func indexOf(spans []*mocktracer.SpanRecord, s *mocktracer.SpanRecord) int {
 	for i, x := range spans {
-		if x == s {
+		if x.SpanID == s.SpanID && x.TraceID == s.TraceID {
 			return i
 		}
 	}

@@ -47,8 +47,16 @@ func TestFollowsFrom(t *testing.T) {
 		{"nil parent", follower, nil, false},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) { assertCheck(t, check.FollowsFrom(tt.child, tt.parent), tt.ok) })
+		t.Run(tt.name, func(t *testing.T) { assertCheck(t, check.FollowsFrom(record(tt.child), record(tt.parent)), tt.ok) })
 	}
+}
+
+// record is s's record, nil for nil.
+func record(s *mocktracer.MockSpan) *mocktracer.SpanRecord {
+	if s == nil {
+		return nil
+	}
+	return s.Record()
 }
 
 func TestFinishedBefore(t *testing.T) {
@@ -60,26 +68,31 @@ func TestFinishedBefore(t *testing.T) {
 		}
 		return now
 	}))
-	a := tr.StartSpan("a").(*mocktracer.MockSpan)
-	b := tr.StartSpan("b").(*mocktracer.MockSpan)
-	a.Finish()
-	b.Finish()
+	sa := tr.StartSpan("a")
+	sb := tr.StartSpan("b")
+	sa.Finish()
+	sb.Finish()
 	// c and d finish at one instant, as in a sim run: the order decides.
 	frozen = true
-	c := tr.StartSpan("c").(*mocktracer.MockSpan)
-	d := tr.StartSpan("d").(*mocktracer.MockSpan)
-	c.Finish()
-	d.Finish()
-	open := tr.StartSpan("open").(*mocktracer.MockSpan)
-	finished := tr.FinishedSpans()
+	sc := tr.StartSpan("c")
+	sd := tr.StartSpan("d")
+	sc.Finish()
+	sd.Finish()
+	openSpan := tr.StartSpan("open").(*mocktracer.MockSpan)
+	finished := tr.FinishedRecords()
+	rec := map[string]*mocktracer.SpanRecord{"open": openSpan.Record()}
+	for _, r := range finished {
+		rec[r.Operation] = r
+	}
+	a, b, c, d, open := rec["a"], rec["b"], rec["c"], rec["d"], rec["open"]
 
 	// A list whose order contradicts the times is caught too.
-	late := []*mocktracer.MockSpan{b, a}
+	late := []*mocktracer.SpanRecord{b, a}
 
 	tests := []struct {
 		name           string
-		finished       []*mocktracer.MockSpan
-		earlier, later *mocktracer.MockSpan
+		finished       []*mocktracer.SpanRecord
+		earlier, later *mocktracer.SpanRecord
 		ok             bool
 	}{
 		{"in order", finished, a, b, true},
@@ -95,5 +108,5 @@ func TestFinishedBefore(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { assertCheck(t, check.FinishedBefore(tt.finished, tt.earlier, tt.later), tt.ok) })
 	}
-	open.Finish()
+	openSpan.Finish()
 }

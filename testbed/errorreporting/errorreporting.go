@@ -168,8 +168,8 @@ type outcome struct {
 
 // goRecovering runs f on a task whose runner recovers a panic, as an
 // executor's future does (Java's ExecutionException).
-func goRecovering(e env.Env, name string, f func() error) env.Future {
-	done := e.NewFuture()
+func goRecovering(e env.Env, name string, f func() error) *env.Future[outcome] {
+	done := env.NewFuture[outcome](e)
 	e.Go(name, func() {
 		var out outcome
 		defer func() {
@@ -216,10 +216,10 @@ func run(e env.Env, b bugs) error {
 	})
 	lay := goRecovering(e, "layer", layered)
 
-	if out := cb.Get().(outcome); out.err != nil || !isIndexError(out.recovered, len(items)) {
+	if out := cb.Get(); out.err != nil || !isIndexError(out.recovered, len(items)) {
 		errs = append(errs, fmt.Errorf("callback: the runner got error %v and panic %v, want the index-out-of-range panic", out.err, out.recovered))
 	}
-	if out := lay.Get().(outcome); !errors.Is(out.err, ErrWork) || out.recovered != nil {
+	if out := lay.Get(); !errors.Is(out.err, ErrWork) || out.recovered != nil {
 		errs = append(errs, fmt.Errorf("layer: the runner got error %v and panic %v, want %v", out.err, out.recovered, ErrWork))
 	}
 	return errors.Join(errs...)
@@ -240,9 +240,9 @@ func isIndexError(v any, n int) bool {
 // checkSpans asserts each case's spans: the failure recorded with the
 // hook's five fields, and where each span hangs.
 func checkSpans(e env.Env) error {
-	spans := e.Tracer().FinishedSpans()
+	spans := e.Recorder().FinishedRecords()
 	errs := []error{check.Count(spans, 4+MaxAttempts)}
-	one := func(name string) *mocktracer.MockSpan {
+	one := func(name string) *mocktracer.SpanRecord {
 		s, err := check.OneByName(spans, name)
 		errs = append(errs, err)
 		return s
@@ -262,7 +262,7 @@ func checkSpans(e env.Env) error {
 			errs = append(errs, fmt.Errorf("%w: %d attempt spans, want %d", check.ErrCheck, len(attempts), MaxAttempts))
 		}
 		for i, a := range attempts {
-			if got := fmt.Sprint(a.Tag("attempt")); got != fmt.Sprint(i+1) {
+			if got := fmt.Sprint(a.Tags["attempt"]); got != fmt.Sprint(i+1) {
 				errs = append(errs, fmt.Errorf("%w: attempt span %d has tag attempt=%s", check.ErrCheck, i+1, got))
 			}
 			errs = append(errs, check.ChildOf(a, s), check.FinishedBefore(spans, a, s),

@@ -10,11 +10,8 @@ import (
 // One run of the scenario on sim tasks, seed 1, and its span tree.
 func Example() {
 	out, err := env.RunSim(errorreporting.Scenario, env.Tasks, env.Config{Strategy: env.Random, Seed: 1})
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println("failure:", out.Err)
-	fmt.Print(out.Tree)
+	fmt.Println("failure:", err)
+	fmt.Print(out.Tree())
 	// Output:
 	// failure: <nil>
 	// callback [trace 1 span 1] 0s..10ms error=true logs=1

@@ -10,11 +10,8 @@ import (
 // One run of the scenario on sim tasks, seed 1, and its span tree.
 func Example() {
 	out, err := env.RunSim(listenerperrequest.Scenario, env.Tasks, env.Config{Strategy: env.Random, Seed: 1})
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println("failure:", out.Err)
-	fmt.Print(out.Tree)
+	fmt.Println("failure:", err)
+	fmt.Print(out.Tree())
 	// Output:
 	// failure: <nil>
 	// send [trace 1 span 1] 0s..0s component=example-client message=message1 span.kind=client logs=1

@@ -58,7 +58,7 @@ type Client struct {
 
 // pending is a request in flight: its response's future, and its listener.
 type pending struct {
-	response env.Future
+	response *env.Future[string]
 	listener *ResponseListener
 }
 
@@ -68,7 +68,7 @@ type pending struct {
 // which has returned before the response arrives.
 func (c *Client) Send(msg string) pending {
 	e, tr := c.e, c.e.Tracer()
-	p := pending{response: e.NewFuture()}
+	p := pending{response: env.NewFuture[string](e)}
 	e.StackContext(func() {
 		span := tr.StartSpan("send", ext.SpanKindRPCClient,
 			opentracing.Tag{Key: string(ext.Component), Value: "example-client"},
@@ -113,7 +113,7 @@ func run(e env.Env, shareListener bool) error {
 // checkSpans asserts one client span per request, each carrying its own
 // request's response (logged by its listener, exactly once).
 func checkSpans(e env.Env) error {
-	spans := e.Tracer().FinishedSpans()
+	spans := e.Recorder().FinishedRecords()
 	errs := []error{check.Count(spans, len(Messages))}
 	if len(check.ByTag(spans, string(ext.SpanKind), ext.SpanKindRPCClientEnum)) != len(spans) {
 		errs = append(errs, fmt.Errorf("%w: not every span has span.kind=client", check.ErrCheck))

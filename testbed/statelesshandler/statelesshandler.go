@@ -108,10 +108,10 @@ type result struct {
 // context on the stackcontext platform, unless sharedContext puts them
 // all in one), and checks the responses.
 func run(e env.Env, h RequestHandler, sharedContext bool) error {
-	var futures []env.Future
+	var futures []*env.Future[result]
 	e.StackContext(func() { // the one context of the broken variant
 		for _, r := range Requests {
-			f := e.NewFuture()
+			f := env.NewFuture[result](e)
 			futures = append(futures, f)
 			e.Go("request-"+r.Message, func() {
 				var res result
@@ -127,7 +127,7 @@ func run(e env.Env, h RequestHandler, sharedContext bool) error {
 	})
 	var errs []error
 	for i, f := range futures {
-		res := f.Get().(result)
+		res := f.Get()
 		if want := Response(Requests[i].Message); res.response != want {
 			errs = append(errs, fmt.Errorf("response %q, want %q", res.response, want))
 		}
@@ -138,7 +138,7 @@ func run(e env.Env, h RequestHandler, sharedContext bool) error {
 
 // checkSpans asserts one root span per request, carrying its own response.
 func checkSpans(e env.Env) error {
-	spans := e.Tracer().FinishedSpans()
+	spans := e.Recorder().FinishedRecords()
 	errs := []error{check.Count(spans, len(Requests))}
 	for _, r := range Requests {
 		s, err := check.OneByTag(spans, "message", r.Message)

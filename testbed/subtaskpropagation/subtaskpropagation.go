@@ -126,7 +126,7 @@ func parentTask(e env.Env, b bugs) ([]string, error) {
 		r, err := subtask(e, ctx, parent, Awaited, Message, b)
 		responses, errs = append(responses, r), append(errs, err)
 
-		done := e.NewFuture()
+		done := env.NewFuture[result](e)
 		e.Go("subtask", func() {
 			r, err := subtask(e, ctx, parent, Spawned, Message, b)
 			done.Resolve(result{r, err})
@@ -135,7 +135,7 @@ func parentTask(e env.Env, b bugs) ([]string, error) {
 			e.Logf("parent: finish the span before waiting for the subtask")
 			finish()
 		}
-		res := done.Get().(result)
+		res := done.Get()
 		responses, errs = append(responses, res.response), append(errs, res.err)
 		if !b.noWait {
 			e.Logf("parent: the subtask returned, finish the span")
@@ -148,12 +148,12 @@ func parentTask(e env.Env, b bugs) ([]string, error) {
 // run runs the parent task on a task of its own and waits for its
 // responses (Python's executor.submit(parent_task).result()).
 func run(e env.Env, b bugs) error {
-	done := e.NewFuture()
+	done := env.NewFuture[result](e)
 	e.Go("parent", func() {
 		rs, err := parentTask(e, b)
 		done.Resolve(result{fmt.Sprint(rs), err})
 	})
-	res := done.Get().(result)
+	res := done.Get()
 	if want := fmt.Sprint([]string{Response(Message), Response(Message)}); res.response != want {
 		res.err = errors.Join(res.err, fmt.Errorf("responses %s, want %s", res.response, want))
 	}
@@ -164,7 +164,7 @@ func run(e env.Env, b bugs) error {
 // children then the parent in finish order, each child a child of the
 // parent, in its trace, finished before it; and the parent a root.
 func checkSpans(e env.Env) error {
-	spans := e.Tracer().FinishedSpans()
+	spans := e.Recorder().FinishedRecords()
 	errs := []error{check.NamesInOrder(spans, "child", "child", "parent")}
 	parent, err := check.OneByName(spans, "parent")
 	if err != nil {

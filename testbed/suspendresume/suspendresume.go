@@ -81,7 +81,7 @@ type event struct {
 // run lets two producers send the events of jobs 1 and 2, each in order,
 // and one worker task handle them all, interleaved as they arrive.
 func run(e env.Env, lazyClose bool) error {
-	q := e.NewQueue(0)
+	q := env.NewQueue[event](e, 0)
 	for id := 1; id <= 2; id++ {
 		e.Go(fmt.Sprintf("producer%d", id), func() {
 			q.Put(event{job: id})
@@ -91,13 +91,13 @@ func run(e env.Env, lazyClose bool) error {
 			}
 		})
 	}
-	done := e.NewFuture()
+	done := env.NewFuture[error](e)
 	e.Go("worker", func() {
 		var errs []error
 		e.StackContext(func() {
 			jobs := map[int]*Job{}
 			for range 2 * (1 + len(Parts)) {
-				ev := q.Get().(event)
+				ev := q.Get()
 				if ev.part == "" {
 					jobs[ev.job] = NewJob(e, ev.job)
 					continue
@@ -109,14 +109,13 @@ func run(e env.Env, lazyClose bool) error {
 		})
 		done.Resolve(errors.Join(errs...))
 	})
-	err, _ := done.Get().(error)
-	return err
+	return done.Get()
 }
 
 // checkSpans asserts job 1 then job 2, both roots, each with its own parts'
 // logs in order.
 func checkSpans(e env.Env) error {
-	spans := e.Tracer().FinishedSpans()
+	spans := e.Recorder().FinishedRecords()
 	if err := check.NamesInOrder(spans, "job 1", "job 2"); err != nil {
 		return err
 	}
@@ -127,7 +126,7 @@ func checkSpans(e env.Env) error {
 	errs := []error{check.NoParent(spans[0]), check.NoParent(spans[1])}
 	for _, s := range spans {
 		if got := check.Events(s); fmt.Sprint(got) != fmt.Sprint(want) {
-			errs = append(errs, fmt.Errorf("%w: %q logged %q, want %q", check.ErrCheck, s.OperationName(), got, want))
+			errs = append(errs, fmt.Errorf("%w: %q logged %q, want %q", check.ErrCheck, s.Operation, got, want))
 		}
 	}
 	return errors.Join(errs...)
