@@ -92,11 +92,15 @@ func ErrorLogs(s *mocktracer.SpanRecord) []map[string]string {
 }
 
 // Events returns the values of the event fields logged on s, in order.
-func Events(s *mocktracer.SpanRecord) []string {
+func Events(s *mocktracer.SpanRecord) []string { return Logged(s, log.KeyEvent) }
+
+// Logged returns the values of the fields with key logged on s, in log
+// order, rendered as the MockTracer renders them.
+func Logged(s *mocktracer.SpanRecord, key string) []string {
 	var out []string
 	for _, rec := range s.Logs {
 		for _, f := range rec.Fields {
-			if f.Key == log.KeyEvent {
+			if f.Key == key {
 				out = append(out, f.ValueString)
 			}
 		}

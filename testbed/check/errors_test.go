@@ -84,4 +84,6 @@ func TestErrorRecorded(t *testing.T) {
 	assert.Len(t, check.ErrorLogs(spans["twice"]), 2, "one record per failure")
 	assert.Empty(t, check.ErrorLogs(spans["ok"]))
 	assert.Equal(t, []string{"error", "error"}, check.Events(spans["twice"]))
+	assert.Equal(t, []string{"refused", "refused"}, check.Logged(spans["twice"], log.KeyMessage))
+	assert.Empty(t, check.Logged(spans["ok"], log.KeyMessage))
 }

@@ -22,7 +22,7 @@ func FollowsFrom(child, parent *mocktracer.SpanRecord) error {
 		switch {
 		case r.Type == opentracing.ChildOfRef:
 			errs = append(errs, failf("%s has a CHILD_OF reference, want only FOLLOWS_FROM %s", name(child), name(parent)))
-		case r.SpanID != 0 && r.SpanID == parent.SpanID:
+		case r.SpanID == parent.SpanID && r.TraceID == parent.TraceID:
 			found = true
 		}
 	}

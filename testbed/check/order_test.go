@@ -34,21 +34,29 @@ func TestFollowsFrom(t *testing.T) {
 	elsewhere := tr.StartSpan("elsewhere", opentracing.FollowsFrom(other.Context())).(*mocktracer.MockSpan)
 	tests := []struct {
 		name          string
-		child, parent *mocktracer.SpanRecord
+		child, parent *mocktracer.MockSpan
 		ok            bool
 	}{
-		{"follows from its producer", rec(follower), rec(producer), true},
-		{"a CHILD_OF child", rec(child), rec(producer), false},
-		{"FOLLOWS_FROM and CHILD_OF", rec(both), rec(producer), false},
-		{"follows from another span", rec(elsewhere), rec(producer), false},
-		{"a root", rec(other), rec(producer), false},
-		{"reversed", rec(producer), rec(follower), false},
-		{"nil child", nil, rec(producer), false},
-		{"nil parent", rec(follower), nil, false},
+		{"follows from its producer", follower, producer, true},
+		{"a CHILD_OF child", child, producer, false},
+		{"FOLLOWS_FROM and CHILD_OF", both, producer, false},
+		{"follows from another span", elsewhere, producer, false},
+		{"a root", other, producer, false},
+		{"reversed", producer, follower, false},
+		{"nil child", nil, producer, false},
+		{"nil parent", follower, nil, false},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) { assertCheck(t, check.FollowsFrom(tt.child, tt.parent), tt.ok) })
+		t.Run(tt.name, func(t *testing.T) { assertCheck(t, check.FollowsFrom(record(tt.child), record(tt.parent)), tt.ok) })
 	}
+}
+
+// record is s's record, nil for nil.
+func record(s *mocktracer.MockSpan) *mocktracer.SpanRecord {
+	if s == nil {
+		return nil
+	}
+	return s.Record()
 }
 
 func TestFinishedBefore(t *testing.T) {
@@ -60,22 +68,26 @@ func TestFinishedBefore(t *testing.T) {
 		}
 		return now
 	}))
-	a := tr.StartSpan("a").(*mocktracer.MockSpan)
-	b := tr.StartSpan("b").(*mocktracer.MockSpan)
-	a.Finish()
-	b.Finish()
+	sa := tr.StartSpan("a")
+	sb := tr.StartSpan("b")
+	sa.Finish()
+	sb.Finish()
 	// c and d finish at one instant, as in a sim run: the order decides.
 	frozen = true
-	c := tr.StartSpan("c").(*mocktracer.MockSpan)
-	d := tr.StartSpan("d").(*mocktracer.MockSpan)
-	c.Finish()
-	d.Finish()
-	open := tr.StartSpan("open").(*mocktracer.MockSpan)
+	sc := tr.StartSpan("c")
+	sd := tr.StartSpan("d")
+	sc.Finish()
+	sd.Finish()
+	openSpan := tr.StartSpan("open").(*mocktracer.MockSpan)
 	finished := tr.FinishedRecords()
-	ra, rb, rc, rd, ropen := rec(a), rec(b), rec(c), rec(d), rec(open)
+	rec := map[string]*mocktracer.SpanRecord{"open": openSpan.Record()}
+	for _, r := range finished {
+		rec[r.Operation] = r
+	}
+	a, b, c, d, open := rec["a"], rec["b"], rec["c"], rec["d"], rec["open"]
 
 	// A list whose order contradicts the times is caught too.
-	late := []*mocktracer.SpanRecord{rb, ra}
+	late := []*mocktracer.SpanRecord{b, a}
 
 	tests := []struct {
 		name           string
@@ -83,26 +95,18 @@ func TestFinishedBefore(t *testing.T) {
 		earlier, later *mocktracer.SpanRecord
 		ok             bool
 	}{
-		{"in order", finished, ra, rb, true},
-		{"reversed", finished, rb, ra, false},
-		{"same instant, in order", finished, rc, rd, true},
-		{"same instant, reversed", finished, rd, rc, false},
-		{"same span", finished, ra, ra, false},
-		{"not finished", finished, ra, ropen, false},
-		{"not finished first", finished, ropen, ra, false},
-		{"times contradict the list", late, rb, ra, false},
-		{"nil", finished, nil, ra, false},
+		{"in order", finished, a, b, true},
+		{"reversed", finished, b, a, false},
+		{"same instant, in order", finished, c, d, true},
+		{"same instant, reversed", finished, d, c, false},
+		{"same span", finished, a, a, false},
+		{"not finished", finished, a, open, false},
+		{"not finished first", finished, open, a, false},
+		{"times contradict the list", late, b, a, false},
+		{"nil", finished, nil, a, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { assertCheck(t, check.FinishedBefore(tt.finished, tt.earlier, tt.later), tt.ok) })
 	}
-	open.Finish()
-}
-
-// rec is s's record, nil for nil.
-func rec(s *mocktracer.MockSpan) *mocktracer.SpanRecord {
-	if s == nil {
-		return nil
-	}
-	return s.Record()
+	openSpan.Finish()
 }
