@@ -117,8 +117,9 @@
 // primitive called from a goroutine that is not a task (a go statement in a
 // task) panics saying so, and a task that blocks outside the scheduler (a
 // real sync.Mutex, a Go channel, I/O) or runs without a scheduling point
-// for [DefaultStallTimeout] of wall time trips a watchdog, which writes the
-// strategy, seed, task and every stack to standard error and ends the
+// for [DefaultStallTimeout] (of wall time while it blocks, of the process's
+// CPU time while it runs, so that a loaded machine does not trip it) trips
+// a watchdog, which writes the strategy, seed, task and every stack to standard error and ends the
 // program, since such a task can be neither unblocked nor unwound
 // ([WithStallTimeout]).
 //

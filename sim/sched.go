@@ -47,6 +47,10 @@ type Sim struct {
 	// goes on, for the stall watchdog: it is bumped after s.cur is set, so
 	// the watchdog may read s.cur.
 	resumes atomic.Uint64
+	// curGoid is the goroutine id of s.cur (0 before its first start),
+	// published for the stall watchdog, which looks at that goroutine's
+	// state: s.cur.goid is written by the task's own goroutine.
+	curGoid atomic.Int64
 	// firstFailure is s.failure, published for the stall watchdog.
 	firstFailure atomic.Pointer[Failure]
 	// strategyPanic holds the value the strategy panicked with, to be
@@ -108,6 +112,7 @@ func (s *Sim) spawn(name string, f func(), locals map[*localKey]any, parent int)
 	t := &Task{s: s, id: len(s.tasks), name: name, parent: parent, locals: locals, state: stateRunnable}
 	t.body = func(*coro.Coro) {
 		t.goid = goid.Get()
+		s.curGoid.Store(t.goid)
 		f()
 	}
 	s.tasks = append(s.tasks, t)
@@ -143,6 +148,7 @@ func (s *Sim) loop() {
 			s.start(t)
 		}
 		s.cur, t.state = t, stateRunning
+		s.curGoid.Store(t.goid)
 		s.resumes.Add(1)
 		out := t.co.Resume()
 		if out == coro.Yielded {
@@ -213,6 +219,7 @@ func (s *Sim) unwind() {
 		}
 		for i := 0; t.state != stateDone && i < 100; i++ {
 			s.cur, t.state = t, stateRunning
+			s.curGoid.Store(t.goid)
 			s.resumes.Add(1)
 			if out := t.co.Resume(); out != coro.Yielded {
 				t.state = stateDone

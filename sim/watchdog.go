@@ -1,20 +1,27 @@
 package sim
 
 import (
+	"bytes"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
 
-// DefaultStallTimeout is how long, in wall time, a task may run without
+// DefaultStallTimeout is how long a task may hold the scheduler without
 // reaching a scheduling point before the watchdog reports the run stalled;
 // see [WithStallTimeout].
 const DefaultStallTimeout = 10 * time.Second
 
-// WithStallTimeout sets how long, in wall time, one task may run without
+// WithStallTimeout sets how long one task may hold the scheduler without
 // reaching a scheduling point (default [DefaultStallTimeout]; d <= 0 turns
-// the watchdog off).
+// the watchdog off): wall time while the task's goroutine is blocked
+// outside the scheduler, CPU time of the process (at most wall time) while
+// it is running or runnable, so that a loaded machine starving a healthy
+// task does not trip it. On an idle machine a stall is reported within
+// 9/8 of d.
 //
 // Virtual time never waits, so a task that holds the scheduler that long
 // has escaped it: it blocks on something sim does not schedule (a real
@@ -28,30 +35,72 @@ func WithStallTimeout(d time.Duration) Option {
 	return optionFunc(func(c *config) { c.stallTimeout = d })
 }
 
-// watchdog checks, every timeout, that the scheduler has resumed a task
-// since the last check. It costs one timer per run, re-armed once per
-// timeout, and an atomic counter the scheduler bumps at every resume.
+// watchdog checks, every eighth of its timeout, that the scheduler has
+// resumed a task since the last check, and adds up how long the current
+// task has held the scheduler. It costs one timer per run, re-armed at
+// every check, and an atomic counter the scheduler bumps at every resume.
+//
+// Wall time alone cannot tell a stall from a loaded machine: with several
+// test binaries on two cores a healthy task may get no CPU for seconds. So
+// a check adds the wall time since the last one only while the task's
+// goroutine waits outside the scheduler (on a channel, a mutex, I/O, a
+// sleep: the state runtime.Stack shows), where load cannot be the cause;
+// while it is running or runnable, the check adds the CPU time the process
+// got, at most the wall time: a task that loops without a scheduling point
+// is reported after about its timeout of CPU, a task the machine starved
+// not at all. Either way a real stall is reported within 9/8 of its
+// timeout on an idle machine.
 type watchdog struct {
 	s       *Sim
 	timeout time.Duration
-	last    uint64
-	since   time.Time // when last last changed
+	clock   watchClock
+	fire    func(msg string) // ends the program (see report)
+
+	last     uint64        // s.resumes at the last check
+	lastWall time.Time     // the last check
+	lastCPU  time.Duration // process CPU time at the last check
+	stalled  time.Duration // the stall so far, as described above
 
 	mu      sync.Mutex // guards timer and stopped
 	timer   *time.Timer
 	stopped bool
 }
 
+// watchClock is what the watchdog reads of the world, injected by tests.
+type watchClock struct {
+	now func() time.Time
+	// cpu returns the CPU time the process used so far; ok false means
+	// it is not known, and wall time counts instead.
+	cpu func() (d time.Duration, ok bool)
+	// waiting reports whether goroutine id waits outside the scheduler.
+	waiting func(id int64) bool
+}
+
+var realWatchClock = watchClock{now: time.Now, cpu: processCPU, waiting: goroutineWaits}
+
 // startWatchdog arms the watchdog of s, or returns nil if it is off.
 func startWatchdog(s *Sim, timeout time.Duration) *watchdog {
 	if timeout <= 0 {
 		return nil
 	}
-	w := &watchdog{s: s, timeout: timeout, since: time.Now()}
+	w := newWatchdog(s, timeout, realWatchClock, report)
 	w.mu.Lock()
 	w.timer = time.AfterFunc(w.tick(), w.check)
 	w.mu.Unlock()
 	return w
+}
+
+func newWatchdog(s *Sim, timeout time.Duration, clock watchClock, fire func(string)) *watchdog {
+	w := &watchdog{s: s, timeout: timeout, clock: clock, fire: fire, lastWall: clock.now()}
+	w.lastCPU, _ = clock.cpu()
+	return w
+}
+
+// report writes a stall's message and every goroutine's stack to
+// standard error, and panics: nothing can unblock the stalled task.
+func report(msg string) {
+	fmt.Fprintf(os.Stderr, "%s\n\ngoroutines:\n%s\n", msg, allStacks())
+	panic(msg)
 }
 
 // stop disarms the watchdog; the run is over.
@@ -75,17 +124,35 @@ func (w *watchdog) check() {
 	if w.stopped {
 		return
 	}
-	now := time.Now()
-	if n := w.s.resumes.Load(); n != w.last {
-		w.last, w.since = n, now
-	}
-	if now.Sub(w.since) < w.timeout {
-		w.timer.Reset(w.tick())
+	if w.observe() {
+		w.fire(w.s.stallMessage(w.timeout))
 		return
 	}
-	msg := w.s.stallMessage(w.timeout)
-	fmt.Fprintf(os.Stderr, "%s\n\ngoroutines:\n%s\n", msg, allStacks())
-	panic(msg)
+	if w.timer != nil {
+		w.timer.Reset(w.tick())
+	}
+}
+
+// observe takes one check's readings and reports whether the run has
+// stalled for its timeout.
+func (w *watchdog) observe() bool {
+	now := w.clock.now()
+	cpu, cpuOK := w.clock.cpu()
+	wall, used := now.Sub(w.lastWall), cpu-w.lastCPU
+	w.lastWall, w.lastCPU = now, cpu
+	if n := w.s.resumes.Load(); n != w.last {
+		// Progress since the last check; a stall started at most a tick
+		// ago, which the 9/8 bound allows for.
+		w.last, w.stalled = n, 0
+		return false
+	}
+	switch {
+	case !cpuOK, w.clock.waiting(w.s.curGoid.Load()):
+		w.stalled += wall
+	default:
+		w.stalled += min(wall, max(used, 0))
+	}
+	return w.stalled >= w.timeout
 }
 
 // stallMessage describes a stalled run: the strategy (its name carries the
@@ -106,4 +173,49 @@ func (s *Sim) stallMessage(timeout time.Duration) string {
 		msg += "\nThe run had already failed, and stalled while its tasks unwound:\n" + f.Report
 	}
 	return msg
+}
+
+// goroutineWaits reports whether goroutine id is blocked on something
+// outside sim's scheduler, as its runtime.Stack header says: a Go channel
+// or select, a sync primitive, a sleep, I/O or a system call. Running,
+// runnable, preempted, a GC wait or an unknown id is not waiting: load can
+// explain those.
+func goroutineWaits(id int64) bool {
+	if id == 0 {
+		return false
+	}
+	state, ok := goroutineState(allStacks(), id)
+	return ok && waitsOutside(state)
+}
+
+// goroutineState returns the state of goroutine id in a dump of every
+// goroutine ("chan receive" from "goroutine 18 [chan receive, 2 minutes]:").
+func goroutineState(dump []byte, id int64) (string, bool) {
+	prefix := []byte("goroutine " + strconv.FormatInt(id, 10) + " ")
+	for len(dump) > 0 {
+		line, rest, _ := bytes.Cut(dump, []byte("\n"))
+		dump = rest
+		if !bytes.HasPrefix(line, prefix) {
+			continue
+		}
+		_, state, ok := bytes.Cut(line, []byte("["))
+		if !ok {
+			return "", false
+		}
+		state, _, _ = bytes.Cut(state, []byte("]"))
+		state, _, _ = bytes.Cut(state, []byte(","))
+		return string(state), true
+	}
+	return "", false
+}
+
+// waitsOutside reports whether a goroutine state is a wait for something
+// sim does not schedule.
+func waitsOutside(state string) bool {
+	for _, p := range []string{"chan ", "select", "sync.", "semacquire", "sleep", "IO wait", "syscall"} {
+		if strings.HasPrefix(state, p) {
+			return true
+		}
+	}
+	return false
 }
