@@ -118,14 +118,24 @@ func (s *Sim) failureSchedule() string {
 
 // failBlocked reports a deadlock (root still alive) or a leak.
 func (s *Sim) failBlocked() {
-	var blocked []string
+	var ts []*Task
 	for _, t := range s.tasks {
 		if t.state == stateBlocked {
-			blocked = append(blocked, fmt.Sprintf("%s waits in %s %s", t, t.waitOp, t.waitObj.describe()))
+			ts = append(ts, t)
 		}
 	}
+	var blocked []string
+	what := func(t *Task) (string, string) { return "waits in " + t.waitOp, t.waitObj.describe() }
+	eachLine(ts, what, func(t *Task, g *taskGroup) {
+		if g == nil {
+			label, obj := what(t)
+			blocked = append(blocked, fmt.Sprintf("%s %s %s", t, label, obj))
+			return
+		}
+		blocked = append(blocked, g.who()+" "+g.what("wait in "+t.waitOp))
+	})
 	if s.tasks[0].state == stateDone {
-		s.fail(ErrLeak, nil, nil, "", fmt.Sprintf("the root returned but %d task(s) can never end: %s", len(blocked), strings.Join(blocked, ", ")))
+		s.fail(ErrLeak, nil, nil, "", fmt.Sprintf("the root returned but %d task(s) can never end: %s", len(ts), strings.Join(blocked, ", ")))
 		return
 	}
 	s.fail(ErrDeadlock, nil, nil, "", fmt.Sprintf("no task can run and no timer is pending: %s", strings.Join(blocked, ", ")))
@@ -138,22 +148,41 @@ func (s *Sim) report(f *Failure) string {
 	fmt.Fprintf(&b, "strategy %s, seed %d, %d steps, %d decisions, virtual time +%v\n", f.Strategy, f.Seed, f.Steps, s.choices.len(), f.Time)
 	b.WriteString("tasks:\n")
 	stacks := goroutineStacks()
-	for _, t := range s.tasks {
-		state := t.stateString()
+	stackOf := func(t *Task) (string, bool) {
+		if t.state != stateBlocked || t.goid == 0 {
+			return "", false
+		}
+		st, ok := stacks[t.goid]
+		return st, ok
+	}
+	what := func(t *Task) (string, string) {
 		if t.id == f.Task && errors.Is(f.Err, ErrPanic) {
 			// It ended by failing: the report is about it.
-			state = "panicked"
 			if f.Value == nil && f.Stack == "" {
-				state = "exited (runtime.Goexit)"
+				return "exited (runtime.Goexit)", ""
 			}
+			return "panicked", ""
 		}
-		fmt.Fprintf(&b, "  %s: %s\n", t, state)
 		if t.state == stateBlocked {
-			if st, ok := stacks[t.goid]; ok && t.goid != 0 {
+			return "blocked in " + t.waitOp, t.waitObj.describe()
+		}
+		return t.stateString(), ""
+	}
+	eachLine(s.tasks, what, func(t *Task, g *taskGroup) {
+		if g == nil {
+			label, obj := what(t)
+			if obj != "" {
+				label += " " + obj
+			}
+			fmt.Fprintf(&b, "  %s: %s\n", t, label)
+			if st, ok := stackOf(t); ok {
 				b.WriteString(indent(st, "      "))
 			}
+			return
 		}
-	}
+		fmt.Fprintf(&b, "  %s: %s\n", g.who(), g.what(g.label))
+		writeGroupStacks(&b, g, stackOf)
+	})
 	if f.Stack != "" {
 		fmt.Fprintf(&b, "stack of %s %q:\n%s", "task "+strconv.Itoa(f.Task), f.TaskName, indent(f.Stack, "      "))
 	}

@@ -61,3 +61,64 @@ func TestFailure_ReportIsByteIdentical(t *testing.T) {
 	// The task that failed is named as such in the task list, not "ended".
 	assert.Regexp(t, `(?m)^  task \d+ "[^"]+": panicked$`, first)
 }
+
+// A deadlock of 1,000 tasks gives a report of a few kilobytes, not
+// hundreds: tasks that wait the same way are one line, with a count, a
+// few names and what they wait on, and one stack per distinct stack.
+func TestFailure_ReportGroupsThousandsOfTasks(t *testing.T) {
+	const n = 1000
+	_, err := sim.Run(func(s *sim.Sim) {
+		shared, m := sim.NewChan[int](s, 0), sim.NewMutex(s)
+		m.Lock()
+		wg := sim.NewWaitGroup(s)
+		for i := range n {
+			own := sim.NewChan[int](s, 0)
+			switch i % 3 {
+			case 0:
+				wg.Go(fmt.Sprint("shared", i), func() { shared.Recv() })
+			case 1:
+				wg.Go(fmt.Sprint("locker", i), func() { m.Lock() })
+			default:
+				wg.Go(fmt.Sprint("own", i), func() { own.Recv() })
+			}
+		}
+		wg.Wait()
+	}, sim.WithStrategy(sim.Random(1)))
+	var f *sim.Failure
+	require.ErrorAs(t, err, &f)
+	require.ErrorIs(t, err, sim.ErrDeadlock)
+
+	// The schedule (in the replay line) grows with the run; the rest must not.
+	assert.Less(t, len(f.Report)-len(f.Schedule), 8<<10, "report:\n%s", f.Report)
+	assert.Less(t, len(f.Message), 1<<10, "message: %s", f.Message)
+	for _, want := range []string{
+		`task 0 "root": blocked in wait waitgroup#`,
+		`667 tasks (task 1 "shared0", task 3 "own2", task 4 "shared3" and 664 more): blocked in recv on 334 objects: chan#1 (334 tasks), `,
+		`333 tasks (task 2 "locker1", task 5 "locker4", task 8 "locker7" and 330 more): blocked in lock mutex#2 (held by task 0 "root")`,
+		"334 of them at:", "333 of them at:", "sim_test.TestFailure_ReportGroupsThousandsOfTasks.func1.2()",
+	} {
+		assert.Contains(t, f.Report, want)
+	}
+	assert.Contains(t, f.Message, `333 tasks (task 2 "locker1", task 5 "locker4", task 8 "locker7" and 330 more) wait in lock mutex#2`)
+}
+
+// Groups of up to eight tasks are listed task by task, as in any small
+// report.
+func TestFailure_SmallGroupsAreListed(t *testing.T) {
+	_, err := sim.Run(func(s *sim.Sim) {
+		m := sim.NewMutex(s)
+		m.Lock()
+		wg := sim.NewWaitGroup(s)
+		for i := range 8 {
+			wg.Go(fmt.Sprint("w", i), func() { m.Lock() })
+		}
+		wg.Wait()
+	}, sim.WithStrategy(sim.Random(1)))
+	var f *sim.Failure
+	require.ErrorAs(t, err, &f)
+	for i := 1; i <= 8; i++ {
+		assert.Contains(t, f.Report, fmt.Sprintf("  task %d \"w%d\": blocked in lock mutex#1 (held by task 0 \"root\")\n", i, i-1))
+		assert.Contains(t, f.Message, fmt.Sprintf("task %d \"w%d\" waits in lock mutex#1", i, i-1))
+	}
+	assert.NotContains(t, f.Report, "of them at:")
+}
