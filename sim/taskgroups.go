@@ -19,8 +19,8 @@ const (
 
 // taskGroup is tasks that wait the same way.
 type taskGroup struct {
-	label   string  // what they do: "blocked in recv", "ended"
-	tasks   []*Task // in id order
+	label   string         // what they do: "blocked in recv", "ended"
+	tasks   []*Task        // in id order
 	objects []string       // distinct, in order of first waiter
 	waiters map[string]int // tasks per object
 }
