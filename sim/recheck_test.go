@@ -1,6 +1,7 @@
 package sim_test
 
 import (
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"testing"
@@ -52,4 +53,45 @@ func TestCheck_DetectsAFailureThatDoesNotReplay(t *testing.T) {
 func TestExplore_DeterministicPassesRecheck(t *testing.T) {
 	res := sim.Explore(mixedScenario, sim.WithSeeds(0, 20))
 	assert.Nil(t, res.Failure)
+}
+
+// Recheck, called by a harness that runs seeds itself: a scenario that
+// reads state shared between runs differs when run twice, a deterministic
+// one does not; a run that failed must fail again.
+func TestRecheck(t *testing.T) {
+	var shared atomic.Int64
+	leaky := func(s *sim.Sim) {
+		s.Go(fmt.Sprint("worker", shared.Add(1)%2), func() { s.Yield() })
+		s.Yield()
+	}
+	seed := func(n uint64) sim.RecheckRun {
+		return sim.RecheckRun{Strategy: func() sim.Strategy { return sim.Random(n) }}
+	}
+	f := sim.Recheck(leaky, []sim.RecheckRun{seed(3)})
+	require.NotNil(t, f)
+	assert.ErrorIs(t, f, sim.ErrNondeterminism)
+	assert.Equal(t, uint64(3), f.Seed)
+	assert.Contains(t, f.Message, `seed 3, run twice, differed: event `)
+	assert.Contains(t, f.Message, `worker`)
+
+	assert.Nil(t, sim.Recheck(mixedScenario, []sim.RecheckRun{seed(0), seed(1)}, sim.WithoutTrace()))
+
+	failed := seed(0)
+	failed.Failed = true
+	f = sim.Recheck(mixedScenario, []sim.RecheckRun{failed})
+	require.NotNil(t, f, "it passes when run again")
+	assert.Contains(t, f.Message, "passed or failed otherwise when run again")
+}
+
+// ExampleRecheck checks that a seed a harness ran replays: the scenario
+// reads a counter shared between runs, so its two re-runs differ.
+func ExampleRecheck() {
+	runs := 0
+	root := func(s *sim.Sim) {
+		runs++
+		s.Go(fmt.Sprint("worker", runs%2), func() {})
+	}
+	f := sim.Recheck(root, []sim.RecheckRun{{Strategy: func() sim.Strategy { return sim.Random(1) }}})
+	fmt.Println(errors.Is(f, sim.ErrNondeterminism))
+	// Output: true
 }
