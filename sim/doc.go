@@ -142,7 +142,8 @@
 // again, twice each with a trace, and fail with [ErrNondeterminism],
 // naming the first event that differs, when two runs of one seed differ
 // (code that reads map iteration order, time.Now, math/rand or state
-// shared between runs). A replayed schedule or a DFS prefix that no
+// shared between runs). A harness that runs seeds itself checks the same
+// with [Recheck] (package testbed/env does). A replayed schedule or a DFS prefix that no
 // longer fits its run fails with [ErrDivergence], naming the same likely
 // cause, and prints the schedule that was given.
 //

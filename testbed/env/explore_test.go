@@ -2,12 +2,16 @@ package env_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"runtime"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tracebed/tracebed/sim"
 	"github.com/tracebed/tracebed/testbed/env"
 )
 
@@ -40,4 +44,53 @@ func TestExploreSeedsPastTheLargest(t *testing.T) {
 	st, err := env.Explore(noop(), env.Tasks, env.Exploration{Seeds: 1, FirstSeed: ^uint64(0)})
 	require.NoError(t, err)
 	assert.Equal(t, 1, st.Runs)
+}
+
+// sharedRuns is package state shared across runs: a scenario that reads
+// it escapes the scheduler, changing a name or an outcome but never the
+// number of steps.
+var sharedRuns atomic.Int64
+
+// Explorations re-check determinism as sim.Explore does: a scenario whose
+// runs differ by state shared across them is reported, by seed, as
+// sim.ErrNondeterminism, whether it passed or its failure does not replay
+// (under DFS: a failure that does not replay).
+func TestExploreDetectsNondeterminism(t *testing.T) {
+	named := env.Scenario{Name: "shared-names", Platforms: []env.Platform{env.Tasks}, Run: func(e env.Env) error {
+		n := sharedRuns.Add(1)
+		e.Go(fmt.Sprint("worker", n%2), func() { e.Yield() })
+		e.Yield()
+		return nil
+	}}
+	flaky := env.Scenario{Name: "shared-outcome", Platforms: []env.Platform{env.Tasks}, Run: func(e env.Env) error {
+		e.Yield()
+		if sharedRuns.Add(1)%2 == 0 {
+			return errors.New("only on even runs")
+		}
+		return nil
+	}}
+	for _, sc := range []env.Scenario{named, flaky} {
+		for _, strategy := range []env.Strategy{env.Random, env.PCT, env.DFS} {
+			t.Run(sc.Name+"/"+string(strategy), func(t *testing.T) {
+				sharedRuns.Store(1) // the first run fails
+				st, err := env.Explore(sc, env.Tasks, env.Exploration{Strategy: strategy, Seeds: 20, Workers: 1})
+				require.NoError(t, err)
+				if strategy == env.DFS && sc.Name == named.Name {
+					return // a DFS search re-checks its failing schedule only
+				}
+				require.NotNil(t, st.First, "%+v", st)
+				assert.ErrorIs(t, st.First, sim.ErrNondeterminism)
+				assert.Contains(t, st.First.Error(), "run twice, differed")
+				assert.Positive(t, st.Failures)
+			})
+		}
+	}
+}
+
+// A deterministic scenario passes the re-check.
+func TestExploreDeterministicPassesRecheck(t *testing.T) {
+	st, err := env.Explore(noop(), env.Tasks, env.Exploration{Seeds: 20, Workers: 2})
+	require.NoError(t, err)
+	assert.Nil(t, st.First)
+	assert.Zero(t, st.Failures)
 }

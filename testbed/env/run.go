@@ -139,10 +139,7 @@ func runSim(sc Scenario, p Platform, cfg Config, shown bool) (Outcome, *Failure)
 		e.Wait()
 		checkErr = finalChecks(sc, e, runErr, e.left)
 	}
-	opts := []sim.Option{sim.WithStrategy(cfg.Strategy.sim(cfg.Seed))}
-	if cfg.Schedule != "" {
-		opts = []sim.Option{sim.WithStrategy(sim.Replay(cfg.Schedule))}
-	}
+	opts := []sim.Option{sim.WithStrategy(cfg.simStrategy())}
 	if cfg.MaxSteps > 0 {
 		opts = append(opts, sim.WithMaxSteps(cfg.MaxSteps))
 	}
@@ -295,7 +292,10 @@ type Stats struct {
 	Distinct int
 	// Failures counts the failing runs.
 	Failures int
-	// First is the failing run with the smallest seed, or nil.
+	// First is the failing run with the smallest seed, or nil. When the
+	// determinism re-check (see Explore) finds a run that does not repeat
+	// itself, First is that run instead, its Err wrapping
+	// sim.ErrNondeterminism, and Failures counts it.
 	First *Failure
 	// Cut reports that the exploration's context ended it before its
 	// budget was run (ExploreContext).
@@ -308,6 +308,14 @@ type Stats struct {
 // reports the smallest failing seed so that the output does not depend on
 // timing. A failing run is in the Stats, not in the error: the error is
 // for an exploration that cannot run.
+//
+// Then, as sim.Explore does, it re-checks determinism with sim.Recheck:
+// the first failure and a sample of sim.DefaultRechecks passing seeds
+// (under DFS, the failing schedule) run again, twice, with a trace, and a
+// run that differs (the scenario reads the wall clock, math/rand, map
+// order, package state shared between runs) is reported as the failure:
+// no failure of such a scenario can be trusted to replay. An exploration
+// its context cut short skips the re-check.
 func Explore(sc Scenario, p Platform, x Exploration) (Stats, error) {
 	return ExploreContext(context.Background(), sc, p, x)
 }
@@ -348,9 +356,14 @@ func ExploreContext(ctx context.Context, sc Scenario, p Platform, x Exploration)
 		workers = runtime.GOMAXPROCS(0)
 	}
 	start := time.Now()
+	// The seeds re-checked for determinism: every stride-th, the first
+	// sim.DefaultRechecks of them, so that the sample does not depend on
+	// which worker ran what.
+	stride := max(1, n/sim.DefaultRechecks)
 	var (
-		mu     sync.Mutex // guards the fields below
-		hashes = make(map[uint64]struct{})
+		mu      sync.Mutex // guards the fields below
+		sampled [sim.DefaultRechecks]struct{ ran, failed bool }
+		hashes  = make(map[uint64]struct{})
 		first  *Failure
 		fails  int
 		runs   int
@@ -374,6 +387,9 @@ func ExploreContext(ctx context.Context, sc Scenario, p Platform, x Exploration)
 				h.Write([]byte(out.Schedule))
 				mu.Lock()
 				runs++
+				if i%stride == 0 && i/stride < len(sampled) {
+					sampled[i/stride].ran, sampled[i/stride].failed = true, f != nil
+				}
 				if len(hashes) < MaxDistinct {
 					hashes[h.Sum64()] = struct{}{}
 				}
@@ -395,14 +411,102 @@ func ExploreContext(ctx context.Context, sc Scenario, p Platform, x Exploration)
 		}()
 	}
 	wg.Wait()
-	st := Stats{Scenario: sc.Name, Platform: p.Name, Strategy: x.Strategy, Runs: runs, Distinct: len(hashes), Failures: fails, First: first, Elapsed: time.Since(start)}
+	st := Stats{Scenario: sc.Name, Platform: p.Name, Strategy: x.Strategy, Runs: runs, Distinct: len(hashes), Failures: fails, First: first}
 	st.Cut = ctx.Err() != nil && runs < n && !stop.Load()
+	if ctx.Err() == nil {
+		var seeds []uint64
+		for j, r := range sampled {
+			if r.ran && !r.failed {
+				seeds = append(seeds, seedAt(j*stride))
+			}
+		}
+		recheck(&st, sc, p, x.Config, seeds)
+	}
+	st.Elapsed = time.Since(start)
 	return st, nil
+}
+
+// recheck runs the first failure of st (if any) and the passing seeds
+// again, as sim.Explore does, and makes a run that does not repeat itself
+// st's first failure: an error wrapping sim.ErrNondeterminism, since no
+// failure of a scenario that escapes the scheduler can be trusted to
+// replay.
+func recheck(st *Stats, sc Scenario, p Platform, cfg Config, passed []uint64) {
+	runFor := func(seed uint64) sim.RecheckRun {
+		c := cfg
+		c.Strategy, c.Seed = st.Strategy, seed
+		return sim.RecheckRun{Strategy: c.simStrategy}
+	}
+	var runs []sim.RecheckRun
+	if st.First != nil {
+		r := runFor(st.First.Seed)
+		if st.Strategy == DFS {
+			schedule := st.First.Schedule
+			r.Strategy = func() sim.Strategy { return sim.Replay(schedule) }
+		}
+		r.Failed = true
+		runs = append(runs, r)
+	}
+	for _, seed := range passed {
+		if st.First == nil || seed != st.First.Seed {
+			runs = append(runs, runFor(seed))
+		}
+	}
+	var opts []sim.Option
+	if cfg.MaxSteps > 0 {
+		opts = append(opts, sim.WithMaxSteps(cfg.MaxSteps))
+	}
+	f := sim.Recheck(checkedRoot(sc, p, cfg, nil), runs, opts...)
+	if f == nil {
+		return
+	}
+	if st.First == nil || st.Strategy != DFS && f.Seed != st.First.Seed {
+		st.Failures++ // a run that passed
+	}
+	st.First = &Failure{Scenario: sc.Name, Platform: p.Name, Strategy: st.Strategy, Seed: f.Seed, Schedule: f.Schedule, Command: cfg.Command, Err: f}
+	if st.Strategy == DFS {
+		st.First.Seed = 0
+	}
+	st.First.Manager, st.First.Tracer, st.First.TracerOptions = callers(cfg, nil)
+}
+
+// simStrategy is the sim strategy of a run of cfg: a replay of its
+// Schedule, or its Strategy's for its Seed.
+func (cfg Config) simStrategy() sim.Strategy {
+	if cfg.Schedule != "" {
+		return sim.Replay(cfg.Schedule)
+	}
+	if cfg.Strategy == "" {
+		return Random.sim(cfg.Seed)
+	}
+	return cfg.Strategy.sim(cfg.Seed)
+}
+
+// checkedRoot is the sim root of a run of sc whose failed checks are a
+// sim failure (a panic with checkFailed), as explorations through sim
+// need. last, if set, keeps each run's env, for callers.
+func checkedRoot(sc Scenario, p Platform, cfg Config, last *atomic.Pointer[simEnv]) func(s *sim.Sim) {
+	return func(s *sim.Sim) {
+		e := newSimEnv(s, p, cfg, false)
+		if last != nil {
+			last.Store(e)
+		}
+		runErr := sc.Run(e)
+		e.Wait()
+		if err := finalChecks(sc, e, runErr, e.left); err != nil {
+			panic(checkFailed{err})
+		}
+	}
 }
 
 // checkFailed carries a failed check out of a DFS run, as a panic value
 // that sim reports with the schedule.
 type checkFailed struct{ err error }
+
+// String is the failed check's message, not the error's address: a
+// run's trace records its panic value, and the determinism re-check
+// compares traces.
+func (c checkFailed) String() string { return c.err.Error() }
 
 // cutDFS is the panic that stops a DFS search whose context is done: sim's
 // explorer has no context of its own, so the progress callback, called
@@ -419,15 +523,7 @@ func exploreDFS(ctx context.Context, sc Scenario, p Platform, x Exploration) (st
 	}
 	start := time.Now()
 	var last atomic.Pointer[simEnv] // a run's env, for callers
-	root := func(s *sim.Sim) {
-		e := newSimEnv(s, p, x.Config, false)
-		last.Store(e)
-		runErr := sc.Run(e)
-		e.Wait()
-		if err := finalChecks(sc, e, runErr, e.left); err != nil {
-			panic(checkFailed{err})
-		}
-	}
+	root := checkedRoot(sc, p, x.Config, &last)
 	runs := 0
 	progress := func(done, _ int) {
 		runs = done
@@ -466,6 +562,9 @@ func exploreDFS(ctx context.Context, sc Scenario, p Platform, x Exploration) (st
 			tr = e.tr
 		}
 		st.First.Manager, st.First.Tracer, st.First.TracerOptions = callers(x.Config, tr)
+		if ctx.Err() == nil {
+			recheck(&st, sc, p, x.Config, nil)
+		}
 	}
 	return st, nil
 }
