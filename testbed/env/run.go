@@ -364,12 +364,12 @@ func ExploreContext(ctx context.Context, sc Scenario, p Platform, x Exploration)
 		mu      sync.Mutex // guards the fields below
 		sampled [sim.DefaultRechecks]struct{ ran, failed bool }
 		hashes  = make(map[uint64]struct{})
-		first  *Failure
-		fails  int
-		runs   int
-		next   atomic.Int64
-		stop   atomic.Bool
-		wg     sync.WaitGroup
+		first   *Failure
+		fails   int
+		runs    int
+		next    atomic.Int64
+		stop    atomic.Bool
+		wg      sync.WaitGroup
 	)
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
