@@ -56,7 +56,9 @@
 //
 // Under Goroutines each task is a goroutine started with the go statement
 // by its parent, and the harness drives them one at a time from the test's
-// goroutine. Under SimTasks each random sequence is one sim.Run: the harness
+// goroutine, except in the crowd ([Crowd]) that opens every sequence, whose
+// tasks run each phase at the same time, so that the race detector sees an
+// unsynchronised manager. Under SimTasks each random sequence is one sim.Run: the harness
 // itself runs as the root task and each task is a sim task spawned with
 // Sim.Go by its parent, so inheritable sim.Local values flow as they would
 // in a scenario; the scope_check "external" checks (a call outside any
