@@ -21,16 +21,16 @@ import (
 type bug int
 
 const (
-	noBug       bug = iota
-	noRestore       // Close leaves nothing active instead of the previous scope
-	leaky           // one stack for every goroutine
-	finishTwice     // Close finishes the span twice
-	panics          // a second Close panics
-	finishNil       // Close of a nil span's scope with finishOnClose calls Finish on nil
-	nilNoRestore    // Close of a nil span's scope restores nothing
-	restoreCopy     // Close makes a copy of the previous scope active, not the scope itself
-	shardKey        // stacks keyed on the goroutine id modulo 64: not unique
-	unsynced        // no lock around the table (only for the -race subprocess)
+	noBug        bug = iota
+	noRestore        // Close leaves nothing active instead of the previous scope
+	leaky            // one stack for every goroutine
+	finishTwice      // Close finishes the span twice
+	panics           // a second Close panics
+	finishNil        // Close of a nil span's scope with finishOnClose calls Finish on nil
+	nilNoRestore     // Close of a nil span's scope restores nothing
+	restoreCopy      // Close makes a copy of the previous scope active, not the scope itself
+	shardKey         // stacks keyed on the goroutine id modulo 64: not unique
+	unsynced         // no lock around the table (only for the -race subprocess)
 )
 
 // brokenManager is a goroutine-local manager with one deliberate bug (or
