@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"runtime"
 	"testing"
 
 	"github.com/tracebed/tracebed/mocktracer"
@@ -115,5 +116,65 @@ func BenchmarkMockTracer_ContextRoundTrip(b *testing.B) {
 		if i%resetEvery == resetEvery-1 {
 			tr.Reset()
 		}
+	}
+}
+
+// BenchmarkMockTracer_FinishWhileReading finishes spans on 64 goroutines
+// (SetParallelism on GOMAXPROCS 2; 32 per P elsewhere), alone and with one
+// more goroutine polling what finished in a loop: by FinishedSince's
+// cursor, and by copying FinishedSpans as tests did before there was a
+// cursor. Compare the variants with benchstat; ns/op is per finished span.
+func BenchmarkMockTracer_FinishWhileReading(b *testing.B) {
+	readers := []struct {
+		name string
+		poll func(tr *mocktracer.MockTracer, stop <-chan struct{})
+	}{
+		{"alone", nil},
+		{"FinishedSince", func(tr *mocktracer.MockTracer, stop <-chan struct{}) {
+			var cursor uint64
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				_, cursor = tr.FinishedSince(cursor)
+			}
+		}},
+		{"FinishedSpans", func(tr *mocktracer.MockTracer, stop <-chan struct{}) {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				_ = tr.FinishedSpans()
+			}
+		}},
+	}
+	for _, r := range readers {
+		b.Run("reader="+r.name, func(b *testing.B) {
+			tr := mocktracer.New()
+			stop, done := make(chan struct{}), make(chan struct{})
+			if r.poll != nil {
+				go func() { defer close(done); r.poll(tr, stop) }()
+			} else {
+				close(done)
+			}
+			b.ReportAllocs()
+			b.SetParallelism(64 / max(runtime.GOMAXPROCS(0), 1))
+			b.RunParallel(func(pb *testing.PB) {
+				i := 0
+				for pb.Next() {
+					tr.StartSpan("op").Finish()
+					if i++; i%resetEvery == 0 {
+						tr.Reset()
+					}
+				}
+			})
+			b.StopTimer()
+			close(stop)
+			<-done
+		})
 	}
 }

@@ -17,7 +17,10 @@
 // start order; FinishedSpans lists finished spans in finish order. Both
 // return copies. Reset forgets finished spans and recorded misuse; spans
 // still open when Reset is called stay in StartedSpans and are recorded
-// in FinishedSpans when they finish.
+// in FinishedSpans when they finish (a span whose Finish races with Reset
+// ends in both lists or in neither). A test that watches spans while they
+// finish polls FinishedSince with a cursor, which copies only the spans
+// finished since its last call.
 //
 // # Misuse
 //
@@ -47,5 +50,9 @@
 // never returns a half-made context: a carrier without a mock context
 // gives opentracing.ErrSpanContextNotFound, a damaged one
 // opentracing.ErrSpanContextCorrupted (checked before "not found", so a
-// corrupted id is never mistaken for an absent one).
+// corrupted id is never mistaken for an absent one), and a carrier that
+// panics or breaks the io.Reader contract opentracing.ErrInvalidCarrier.
+// Carriers are treated as untrusted: errors quote only a short prefix of
+// their data, and Binary allocates in proportion to what it reads (see
+// Propagator).
 package mocktracer

@@ -169,3 +169,28 @@ func ExampleWithIDSource() {
 	// Output:
 	// MockSpanContext{trace=1010 span=1020 sampled=true}
 }
+
+// A test that watches spans as they finish polls FinishedSince with a
+// cursor: each call copies only the spans finished since the last one.
+func ExampleMockTracer_FinishedSince() {
+	tracer := mocktracer.New()
+	var cursor uint64
+	poll := func() {
+		var spans []*mocktracer.MockSpan
+		spans, cursor = tracer.FinishedSince(cursor)
+		for _, s := range spans {
+			fmt.Print(s.OperationName(), " ")
+		}
+		fmt.Println("| cursor", cursor)
+	}
+	tracer.StartSpan("a").Finish()
+	tracer.StartSpan("b").Finish()
+	poll()
+	poll()
+	tracer.StartSpan("c").Finish()
+	poll()
+	// Output:
+	// a b | cursor 2
+	// | cursor 2
+	// c | cursor 3
+}

@@ -30,6 +30,7 @@ func checkExtracted(t fatalHelper, tr *mocktracer.MockTracer, format opentracing
 		if !errors.Is(err, opentracing.ErrSpanContextNotFound) && !errors.Is(err, opentracing.ErrSpanContextCorrupted) {
 			t.Fatalf("Extract error %v is not a sentinel", err)
 		}
+		checkErrLen(t, err)
 		return
 	}
 	msc := sc.(mocktracer.MockSpanContext)
@@ -46,6 +47,14 @@ func checkExtracted(t fatalHelper, tr *mocktracer.MockTracer, format opentracing
 	}
 	if got := again.(mocktracer.MockSpanContext); got.String() != msc.String() {
 		t.Fatalf("round trip changed the context: %v -> %v", msc, got)
+	}
+}
+
+// checkErrLen fails unless err's message is at most maxErrLen bytes.
+func checkErrLen(t fatalHelper, err error) {
+	t.Helper()
+	if n := len(err.Error()); n > maxErrLen {
+		t.Fatalf("Extract error of %d bytes, want at most %d: %.300s", n, maxErrLen, err)
 	}
 }
 

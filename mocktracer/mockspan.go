@@ -79,6 +79,7 @@ type MockSpan struct {
 	tracer   *MockTracer
 	refs     []opentracing.SpanReference // never changed after start
 	parentID uint64                      // never changed after start
+	recorded bool                        // in tracer.finished; guarded by tracer.mu
 
 	// mu guards every field below.
 	mu            sync.Mutex

@@ -26,12 +26,17 @@ type MockTracer struct {
 	idMu    sync.Mutex
 	counter atomic.Uint64 // the default id source
 
-	// mu guards started, finished, open and misuses.
+	// mu guards started, finished, finishedBase, open, misuses and the
+	// recorded flag of every span.
 	mu       sync.Mutex
 	started  []*MockSpan
 	finished []*MockSpan
-	open     int // spans in started not yet in finished
-	misuses  []opentracing.Misuse
+	// finishedBase is the finish sequence number of finished[0]: the
+	// number of spans finished before it, Resets included. It only grows,
+	// so FinishedSince's cursors stay valid across Reset.
+	finishedBase uint64
+	open         int // spans in started not yet in finished
+	misuses      []opentracing.Misuse
 
 	// observers are set by New and never changed.
 	observers []Observer
@@ -212,9 +217,14 @@ func (t *MockTracer) ActiveSpan() opentracing.Span {
 }
 
 // recordFinished appends s to the finished list and tells the observers.
+// s.recorded is set under the same lock, so that Reset, which decides
+// under it which started spans to keep, sees s either not yet finished
+// (kept in started, then added to finished) or recorded (dropped from
+// both): never in one list only.
 func (t *MockTracer) recordFinished(s *MockSpan) {
 	t.mu.Lock()
 	t.finished = append(t.finished, s)
+	s.recorded = true
 	t.open--
 	t.mu.Unlock()
 	for _, o := range t.observers {
@@ -230,6 +240,28 @@ func (t *MockTracer) FinishedSpans() []*MockSpan {
 	return slices.Clone(t.finished)
 }
 
+// FinishedSince returns the spans finished after the first cursor spans
+// the tracer ever finished, in finish order, and the cursor to pass next
+// time: a test that polls FinishedSince(cursor) reads each span once and
+// copies only what is new, where FinishedSpans copies the whole list
+// every time. Start with cursor 0. Cursors count every span finished
+// since New, so they stay valid across Reset; the spans a Reset forgot
+// before they were read are skipped (the next cursor still counts them).
+// Any number of readers may keep cursors of their own.
+func (t *MockTracer) FinishedSince(cursor uint64) (spans []*MockSpan, next uint64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	end := t.finishedBase + uint64(len(t.finished))
+	if cursor >= end {
+		return nil, end
+	}
+	from := uint64(0)
+	if cursor > t.finishedBase {
+		from = cursor - t.finishedBase
+	}
+	return slices.Clone(t.finished[from:]), end
+}
+
 // StartedSpans returns a copy of the list of spans started since New or
 // the last Reset (plus those open at that Reset), in start order.
 func (t *MockTracer) StartedSpans() []*MockSpan {
@@ -240,20 +272,25 @@ func (t *MockTracer) StartedSpans() []*MockSpan {
 
 // Reset forgets the finished spans and the recorded misuse. Spans still
 // open stay in StartedSpans and are added to FinishedSpans when they
-// finish.
+// finish. A span whose Finish races with Reset ends up either in both
+// lists or in neither.
 func (t *MockTracer) Reset() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	keep := t.started[:0]
 	if t.open > 0 {
 		for _, s := range t.started {
-			if !s.Finished() {
+			// s.recorded, not s.Finished(): a span whose Finish has begun
+			// but is not yet in t.finished must stay started, since it is
+			// about to be finished.
+			if !s.recorded {
 				keep = append(keep, s)
 			}
 		}
 	}
 	clear(t.started[len(keep):])
 	t.started = reuse(keep)
+	t.finishedBase += uint64(len(t.finished))
 	clear(t.finished)
 	t.finished = reuse(t.finished[:0])
 	t.misuses = nil
@@ -343,13 +380,15 @@ func (t *MockTracer) Inject(sc opentracing.SpanContext, format any, carrier any)
 }
 
 // Extract implements opentracing.Tracer. On error the SpanContext is nil;
-// on success it is a MockSpanContext.
+// on success it is a MockSpanContext. Extract never panics: a panic of the
+// carrier's methods (or of a registered Propagator) gives
+// opentracing.ErrInvalidCarrier.
 func (t *MockTracer) Extract(format any, carrier any) (opentracing.SpanContext, error) {
 	p := t.propagator(format)
 	if p == nil {
 		return nil, opentracing.ErrUnsupportedFormat
 	}
-	msc, err := p.Extract(carrier)
+	msc, err := extractSafely(p, carrier)
 	if err != nil {
 		return nil, err
 	}

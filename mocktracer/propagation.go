@@ -36,6 +36,17 @@ import (
 // to the caller's own reader type) gives opentracing.ErrInvalidCarrier,
 // as does a nil map given to Inject; a nil map given to Extract reads as
 // empty (opentracing.ErrSpanContextNotFound).
+//
+// Their Extract treats the carrier as untrusted. An error quotes at most
+// a short prefix of the carrier's data (and of the carrier's own error);
+// Binary allocates in proportion to the bytes it reads, whatever lengths
+// and counts the input declares; HTTPHeaders compares names without case
+// in ASCII only, as net/http does. A carrier that breaks its contract
+// gives opentracing.ErrInvalidCarrier: an io.Reader that returns a count
+// outside [0, len(p)] or (0, nil) 100 times in a row, and (through
+// MockTracer.Extract, for every propagator) a carrier whose methods panic,
+// even with nil, as a wrapper struct around a nil pointer does. A TextMap
+// or HTTPHeaders carrier that yields more than 1<<20 entries is corrupted.
 type Propagator interface {
 	// Inject writes sc into carrier.
 	Inject(sc MockSpanContext, carrier any) error
@@ -179,14 +190,21 @@ type textExtraction struct {
 	sc                         MockSpanContext
 	hasTrace, hasSpan, hasSamp bool
 	found                      bool
+	entries                    int
 	err                        error
 }
+
+// maxCarrierEntries bounds the entries one TextMap or HTTPHeaders Extract
+// visits, so that a carrier whose ForeachKey never ends stops when the
+// handler says so. net/http reads at most 1 MB of headers by default, far
+// fewer entries than this.
+const maxCarrierEntries = 1 << 20
 
 func (x *textExtraction) run(r opentracing.TextMapReader, http bool) (MockSpanContext, error) {
 	x.http = http
 	x.sc.Sampled = true // an absent sampled flag means sampled
 	if err := r.ForeachKey(x.visit); err != nil && !errors.Is(err, errStop) {
-		return MockSpanContext{}, corrupted("reading the carrier: %w", err)
+		return MockSpanContext{}, carrierFailed("reading the carrier", err)
 	}
 	if x.err != nil {
 		return MockSpanContext{}, x.err
@@ -206,9 +224,32 @@ func (x *textExtraction) hasPrefix(s, prefix string) bool {
 		return false
 	}
 	if x.http {
-		return strings.EqualFold(s[:len(prefix)], prefix)
+		return equalFoldASCII(s[:len(prefix)], prefix)
 	}
 	return s[:len(prefix)] == prefix
+}
+
+// equalFoldASCII reports whether a and b are equal with ASCII letters
+// compared without case, as net/http compares header names. Unlike
+// strings.EqualFold it does not fold other letters: "ſ" (U+017F) is not
+// "s", nor "K" (U+212A, Kelvin) "k".
+func equalFoldASCII(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if lowerByte(a[i]) != lowerByte(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // idField returns the id field name f in lower case ("traceid", "spanid"
@@ -218,7 +259,7 @@ func (x *textExtraction) idField(f string) string {
 		return f
 	}
 	for _, name := range [...]string{"traceid", "spanid", "sampled"} {
-		if strings.EqualFold(f, name) {
+		if equalFoldASCII(f, name) {
 			return name
 		}
 	}
@@ -231,6 +272,9 @@ func (x *textExtraction) fail(err error) error {
 }
 
 func (x *textExtraction) visit(key, val string) error {
+	if x.entries++; x.entries > maxCarrierEntries {
+		return x.fail(corrupted("more than %d entries", maxCarrierEntries))
+	}
 	if !x.hasPrefix(key, keyPrefix) {
 		return nil
 	}
@@ -243,7 +287,7 @@ func (x *textExtraction) visit(key, val string) error {
 		case "traceid", "spanid":
 			id, err := strconv.ParseUint(val, 10, 64)
 			if err != nil || id == 0 {
-				return x.fail(corrupted("%s %q is not a non-zero decimal uint64", field, val))
+				return x.fail(corrupted("%s %s is not a non-zero decimal uint64", field, quote(val)))
 			}
 			if field == "traceid" {
 				seen, x.sc.TraceID = &x.hasTrace, id
@@ -253,11 +297,11 @@ func (x *textExtraction) visit(key, val string) error {
 		case "sampled":
 			b, err := strconv.ParseBool(val)
 			if err != nil {
-				return x.fail(corrupted("sampled %q is not a bool", val))
+				return x.fail(corrupted("sampled %s is not a bool", quote(val)))
 			}
 			seen, x.sc.Sampled = &x.hasSamp, b
 		default:
-			return x.fail(corrupted("unknown id field %q", key))
+			return x.fail(corrupted("unknown id field %s", quote(key)))
 		}
 		if *seen {
 			return x.fail(corrupted("%s given twice", field))
@@ -271,11 +315,11 @@ func (x *textExtraction) visit(key, val string) error {
 			k, ok1 = unescape(lowerASCII(k))
 			v, ok2 = unescape(v)
 			if !ok1 || !ok2 {
-				return x.fail(corrupted("baggage %q: bad percent-escape", key))
+				return x.fail(corrupted("baggage %s: bad percent-escape", quote(key)))
 			}
 		}
 		if _, dup := x.sc.Baggage[k]; dup {
-			return x.fail(corrupted("baggage %q given twice", k))
+			return x.fail(corrupted("baggage %s given twice", quote(k)))
 		}
 		if x.sc.Baggage == nil {
 			x.sc.Baggage = make(map[string]string, 2)
@@ -452,7 +496,7 @@ type byteReader struct {
 }
 
 func (b *byteReader) ReadByte() (byte, error) {
-	if _, err := io.ReadFull(b.r, b.buf[:]); err != nil {
+	if err := readFull(b.r, b.buf[:]); err != nil {
 		return 0, err
 	}
 	return b.buf[0], nil
@@ -472,21 +516,21 @@ func (binaryPropagator) Extract(carrier any) (MockSpanContext, error) {
 		return MockSpanContext{}, opentracing.ErrSpanContextNotFound
 	}
 	if err != nil {
-		return MockSpanContext{}, corrupted("reading the version: %w", err)
+		return MockSpanContext{}, carrierFailed("reading the version", err)
 	}
 	if version != binaryVersion {
 		return MockSpanContext{}, corrupted("unknown binary version %d", version)
 	}
 	size, err := binary.ReadUvarint(br)
 	if err != nil {
-		return MockSpanContext{}, corrupted("reading the length: %w", err)
+		return MockSpanContext{}, carrierFailed("reading the length", err)
 	}
 	if size < binaryFixed+1 || size > maxBinaryBody {
 		return MockSpanContext{}, corrupted("length %d out of range", size)
 	}
 	body, err := readBody(r, int(size))
 	if err != nil {
-		return MockSpanContext{}, corrupted("reading %d bytes: %w", size, err)
+		return MockSpanContext{}, carrierFailed("reading "+strconv.FormatUint(size, 10)+" bytes", err)
 	}
 	return decodeBinaryBody(body)
 }
@@ -501,19 +545,22 @@ const firstChunk = 256
 // costs a few hundred bytes, not 1 MiB.
 func readBody(r io.Reader, size int) ([]byte, error) {
 	body := make([]byte, min(size, firstChunk))
-	if _, err := io.ReadFull(r, body); err != nil {
+	if err := readFull(r, body); err != nil {
 		return nil, err
 	}
 	for len(body) < size {
 		n := min(len(body), size-len(body))
 		body = slices.Grow(body, n)
-		if _, err := io.ReadFull(r, body[len(body):len(body)+n]); err != nil {
+		if err := readFull(r, body[len(body):len(body)+n]); err != nil {
 			return nil, err
 		}
 		body = body[:len(body)+n]
 	}
 	return body, nil
 }
+
+// maxPresized bounds the baggage map decodeBinaryBody makes up front.
+const maxPresized = 8
 
 func decodeBinaryBody(body []byte) (MockSpanContext, error) {
 	var sc MockSpanContext
@@ -543,7 +590,9 @@ func decodeBinaryBody(body []byte) (MockSpanContext, error) {
 		return s, true
 	}
 	if count > 0 {
-		sc.Baggage = make(map[string]string, count)
+		// count comes from the input: the map grows with the items
+		// actually decoded, never sized by what the input claims.
+		sc.Baggage = make(map[string]string, min(count, maxPresized))
 	}
 	for range count {
 		k, ok1 := str()
@@ -552,7 +601,7 @@ func decodeBinaryBody(body []byte) (MockSpanContext, error) {
 			return MockSpanContext{}, corrupted("truncated baggage item")
 		}
 		if _, dup := sc.Baggage[k]; dup {
-			return MockSpanContext{}, corrupted("baggage %q given twice", k)
+			return MockSpanContext{}, corrupted("baggage %s given twice", quote(k))
 		}
 		sc.Baggage[k] = v
 	}

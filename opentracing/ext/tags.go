@@ -1,5 +1,11 @@
 // Package ext holds the standard span tags of the OpenTracing semantic
-// conventions as typed tag names, and LogError.
+// conventions as typed tag names, LogError, and the error hook of Python's
+// `with span:` for Go's defer: Finish and Close record a returned error or
+// a panic on the span (error=true and the five standard log fields, stack
+// included), finish the span or close the scope, and let a panic go on
+// unchanged:
+//
+//	defer ext.Finish(span, &err)
 //
 // Each tag name is a constant of a type whose Set method takes only a
 // value of the right type, so that a wrong value does not compile:
