@@ -3,13 +3,84 @@ package scopetest
 import (
 	"fmt"
 	"slices"
+	"sync"
 
 	"pgregory.net/rapid"
 
 	"github.com/tracebed/tracebed/opentracing"
 )
 
-// crowdCheck opens every random sequence: the first task starts
+// crowdRounds is how many crowds each Run starts: a manager keyed on a
+// non-unique id fails every one of them, so two say it is no accident.
+const crowdRounds = 2
+
+// runCrowd runs the crowd check crowdRounds times before the random
+// sequences, each time on a fresh runner and manager. It is not part of a
+// rapid sequence: its failure does not depend on anything rapid draws, so
+// there is nothing to shrink, and running it once per Run instead of once
+// per sequence keeps the harness fast under -race. It reports a failure on
+// t and says whether the crowd passed.
+func runCrowd(t rapid.TB, c *config, newManager func(Env) opentracing.ScopeManager) bool {
+	t.Helper()
+	if c.crowd < 2 {
+		return true
+	}
+	for round := range crowdRounds {
+		ct := &crowdT{}
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					f, ok := p.(crowdFailure)
+					if !ok {
+						panic(p)
+					}
+					ct.failure = string(f)
+				}
+			}()
+			withRunner(c, func() bool { return false }, func(r runner) {
+				m := newMachine(ct, c, r, newManager)
+				m.crowdCheck(ct)
+			})
+		}()
+		if ct.failure != "" {
+			for _, l := range ct.logs {
+				t.Logf("%s", l)
+			}
+			t.Fatalf("%s (crowd %d of %d, before any random sequence)", ct.failure, round+1, crowdRounds)
+			return false
+		}
+	}
+	return true
+}
+
+// failer is what the checks need of a test: *rapid.T, or a crowdT.
+type failer interface {
+	Logf(format string, args ...any)
+	Fatalf(format string, args ...any)
+}
+
+// crowdT is the failer of a crowd: it keeps the log and ends the crowd with
+// a crowdFailure panic, which runCrowd recovers (the crowd may run inside a
+// sim task, where testing's Goexit must not be called).
+type crowdT struct {
+	mu      sync.Mutex
+	logs    []string
+	failure string
+}
+
+type crowdFailure string
+
+func (c *crowdT) Logf(format string, args ...any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.logs = append(c.logs, fmt.Sprintf(format, args...))
+}
+
+func (c *crowdT) Fatalf(format string, args ...any) {
+	panic(crowdFailure(fmt.Sprintf(format, args...)))
+}
+
+// crowdCheck opens every Run (see runCrowd): the first task starts
 // config.crowd tasks at once, and each activates a span of its own. The
 // tasks run in three phases, all tasks in one phase before any in the next:
 //
@@ -28,7 +99,7 @@ import (
 // collided (that depends on goroutine ids and timing): rapid compares the
 // message of a failure when it replays it, and the same bug gives the same
 // message every run. The log names the tasks.
-func (m *machine) crowdCheck(t *rapid.T) {
+func (m *machine) crowdCheck(t failer) {
 	n := m.c.crowd
 	fresh := false
 	if m.c.rule == Shared {

@@ -123,7 +123,7 @@ func (t *taskModel) active() *scopeRec {
 	return t.base
 }
 
-func newMachine(rt *rapid.T, c *config, r runner, newManager func(Env) opentracing.ScopeManager) *machine {
+func newMachine(rt failer, c *config, r runner, newManager func(Env) opentracing.ScopeManager) *machine {
 	m := &machine{c: c, r: r}
 	root := &taskModel{w: m.r.root(), stack: &stackModel{}}
 	root.touched = true
@@ -158,7 +158,7 @@ func (m *machine) actions() map[string]func(*rapid.T) {
 	return a
 }
 
-func (m *machine) logf(t *rapid.T, format string, args ...any) {
+func (m *machine) logf(t failer, format string, args ...any) {
 	m.step++
 	t.Logf("step %d: task %d: "+format, append([]any{m.step, m.cur.id}, args...)...)
 }

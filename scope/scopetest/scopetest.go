@@ -56,9 +56,9 @@
 //
 // Under Goroutines each task is a goroutine started with the go statement
 // by its parent, and the harness drives them one at a time from the test's
-// goroutine, except in the crowd ([Crowd]) that opens every sequence, whose
-// tasks run each phase at the same time, so that the race detector sees an
-// unsynchronised manager. Under SimTasks each random sequence is one sim.Run: the harness
+// goroutine, except in the crowd ([Crowd]) that Run starts twice before the
+// sequences, whose tasks run each phase at the same time, so that the race
+// detector sees an unsynchronised manager. Under SimTasks each random sequence is one sim.Run: the harness
 // itself runs as the root task and each task is a sim task spawned with
 // Sim.Go by its parent, so inheritable sim.Local values flow as they would
 // in a scenario; the scope_check "external" checks (a call outside any
@@ -229,8 +229,9 @@ func MaxTasks(n int) Option {
 // so that a manager keyed on a goroutine id modulo either is caught.
 const DefaultCrowd = 128
 
-// Crowd sets how many tasks the crowd check that opens every random
-// sequence starts at once (default [DefaultCrowd]; below 2, no crowd). Each
+// Crowd sets how many tasks the crowd check starts at once (default
+// [DefaultCrowd]; below 2, no crowd). Run starts two crowds, each on a fresh
+// manager, after the examples and before the random sequences. Each
 // activates a span of its own, checks that it sees its own scope while
 // every task has one open, and closes it; under Goroutines the tasks of each
 // phase run at the same time, with nothing ordering one before another, so
@@ -313,14 +314,13 @@ func Run(t rapid.TB, newManager func(env Env) opentracing.ScopeManager, opts ...
 	if c.examples {
 		runExamples(t, &c, newManager)
 	}
-	if t.Failed() {
+	if t.Failed() || !runCrowd(t, &c, newManager) {
 		return
 	}
 	for range rounds(c.checks) {
 		rapid.Check(t, func(rt *rapid.T) {
 			withRunner(&c, rt.Failed, func(r runner) {
 				m := newMachine(rt, &c, r, newManager)
-				m.crowdCheck(rt)
 				rt.Repeat(m.actions())
 				m.finish(rt)
 			})
