@@ -141,4 +141,3 @@ func platformNames(ps []env.Platform) []string {
 	}
 	return names
 }
-
