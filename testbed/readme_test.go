@@ -16,8 +16,9 @@ import (
 )
 
 // Use go test ./testbed -run READMEs -update to regenerate the timelines
-// in the scenarios' READMEs after a change to a scenario or to sim.
-var update = flag.Bool("update", false, "rewrite the replay blocks of the scenario READMEs")
+// in the scenarios' READMEs after a change to a scenario or to sim, and
+// -run TestMap -update for the map in testbed/README.md.
+var update = flag.Bool("update", false, "rewrite the generated blocks of the READMEs (the scenarios' replays, the testbed map)")
 
 // replayBlock is a marker naming a replay, and the fenced block that holds
 // its output.

@@ -21,11 +21,16 @@ import (
 type bug int
 
 const (
-	noBug       bug = iota
-	noRestore       // Close leaves nothing active instead of the previous scope
-	leaky           // one stack for every goroutine
-	finishTwice     // Close finishes the span twice
-	panics          // a second Close panics
+	noBug        bug = iota
+	noRestore        // Close leaves nothing active instead of the previous scope
+	leaky            // one stack for every goroutine
+	finishTwice      // Close finishes the span twice
+	panics           // a second Close panics
+	finishNil        // Close of a nil span's scope with finishOnClose calls Finish on nil
+	nilNoRestore     // Close of a nil span's scope restores nothing
+	restoreCopy      // Close makes a copy of the previous scope active, not the scope itself
+	shardKey         // stacks keyed on the goroutine id modulo 64: not unique
+	unsynced         // no lock around the table (only for the -race subprocess)
 )
 
 // brokenManager is a goroutine-local manager with one deliberate bug (or
@@ -50,15 +55,30 @@ func newBroken(b bug) *brokenManager {
 }
 
 func (m *brokenManager) key() int64 {
-	if m.bug == leaky {
+	switch m.bug {
+	case leaky:
 		return 0
+	case shardKey:
+		return goid.Get() % 64
 	}
 	return goid.Get()
 }
 
+func (m *brokenManager) lock() {
+	if m.bug != unsynced {
+		m.mu.Lock()
+	}
+}
+
+func (m *brokenManager) unlock() {
+	if m.bug != unsynced {
+		m.mu.Unlock()
+	}
+}
+
 func (m *brokenManager) Activate(span opentracing.Span, finishOnClose bool) opentracing.Scope {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.lock()
+	defer m.unlock()
 	k := m.key()
 	s := &brokenScope{m: m, span: span, finishOnClose: finishOnClose, gid: k, prev: m.top[k]}
 	m.top[k] = s
@@ -66,8 +86,8 @@ func (m *brokenManager) Activate(span opentracing.Span, finishOnClose bool) open
 }
 
 func (m *brokenManager) Active() opentracing.Scope {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.lock()
+	defer m.unlock()
 	if s := m.top[m.key()]; s != nil {
 		return s
 	}
@@ -79,7 +99,7 @@ func (s *brokenScope) Manager() opentracing.ScopeManager { return s.m }
 
 func (s *brokenScope) Close() {
 	m := s.m
-	m.mu.Lock()
+	m.lock()
 	var misuse opentracing.MisuseKind
 	switch {
 	case s.closed:
@@ -90,20 +110,29 @@ func (s *brokenScope) Close() {
 		misuse = opentracing.MisuseCloseOutOfOrder
 	default:
 		s.closed = true
-		m.top[s.gid] = s.prev
-		if m.bug == noRestore {
+		switch {
+		case m.bug == noRestore, m.bug == nilNoRestore && s.span == nil && s.prev != nil:
 			m.top[s.gid] = nil
+		case m.bug == restoreCopy && s.prev != nil:
+			cp := *s.prev
+			m.top[s.gid] = &cp
+		case s.prev == nil:
+			delete(m.top, s.gid)
+		default:
+			m.top[s.gid] = s.prev
 		}
 	}
-	m.mu.Unlock()
+	m.unlock()
 	if misuse == opentracing.MisuseCloseTwice && m.bug == panics {
 		panic("closed twice")
 	}
 	if misuse != 0 {
-		opentracing.ReportMisuse(s.span, opentracing.Misuse{Kind: misuse})
+		if s.span != nil {
+			opentracing.ReportMisuse(s.span, opentracing.Misuse{Kind: misuse})
+		}
 		return
 	}
-	if s.finishOnClose {
+	if s.finishOnClose && (s.span != nil || m.bug == finishNil) {
 		s.span.Finish()
 		if m.bug == finishTwice {
 			s.span.Finish()
@@ -194,21 +223,48 @@ func (f *fakeT) steps() []string {
 const maxShrunkSteps = 6
 
 func TestRun_BrokenManagers(t *testing.T) {
+	// wantError is what the random sequences alone report (no crowd), and
+	// wantCrowd what the crowd that opens every Run reports, when it is
+	// the one that sees the bug.
 	tests := []struct {
 		name      string
 		give      bug
 		wantError string
+		wantCrowd string
 	}{
 		{name: "no restore", give: noRestore, wantError: "Active() = nil, want scope"},
-		{name: "leaks across goroutines", give: leaky, wantError: "Active() = scope of span"},
+		{
+			name: "leaks across goroutines", give: leaky, wantError: "Active() = scope",
+			wantCrowd: "crowd of 128 tasks: while every task had a scope of its own open, a task saw another scope",
+		},
 		{name: "finishes twice", give: finishTwice, wantError: "finished 2 times, want 1"},
 		{name: "panics", give: panics, wantError: "closed twice"},
+		{name: "finishes a nil span", give: finishNil, wantError: "nil pointer dereference"},
+		{name: "nil span's scope restores nothing", give: nilNoRestore, wantError: "Active() = nil, want scope"},
+		// Two scopes of one span tell apart in the message.
+		{name: "restores a copy", give: restoreCopy, wantError: "that no Activate returned (a *scopetest_test.brokenScope), want scope"},
+		// A few tasks rarely share a key, so only the crowd sees it, on its
+		// first crowd, every run: outside rapid, never a "flaky test".
+		{
+			name: "keyed on a non-unique id", give: shardKey,
+			wantCrowd: "crowd of 128 tasks: while every task had a scope of its own open, a task saw another scope",
+		},
 	}
 	for _, platform := range []scopetest.TaskKind{scopetest.Goroutines, scopetest.SimTasks} {
 		for _, tt := range tests {
 			t.Run(platform.String()+"/"+tt.name, func(t *testing.T) {
-				ft := run(t, func() opentracing.ScopeManager { return newBroken(tt.give) },
-					scopetest.Platform(platform), scopetest.SkipExamples(), scopetest.Checks(100))
+				newManager := func() opentracing.ScopeManager { return newBroken(tt.give) }
+				opts := []scopetest.Option{scopetest.Platform(platform), scopetest.SkipExamples(), scopetest.Checks(100)}
+				if tt.wantCrowd != "" {
+					ft := run(t, newManager, opts...)
+					require.True(t, ft.Failed(), "the crowd passed a manager with bug %q", tt.name)
+					assert.Contains(t, strings.Join(ft.errors, "\n"), tt.wantCrowd)
+					assert.Contains(t, strings.Join(ft.errors, "\n"), "crowd 1 of 2")
+				}
+				if tt.wantError == "" {
+					return
+				}
+				ft := run(t, newManager, append(opts, scopetest.Crowd(0))...)
 				require.True(t, ft.Failed(), "the harness passed a manager with bug %q", tt.name)
 				assert.Contains(t, strings.Join(ft.errors, "\n"), tt.wantError)
 				steps := ft.steps()
@@ -229,6 +285,9 @@ func TestRun_BrokenManagersFailExamples(t *testing.T) {
 		{name: "leaks across goroutines", give: leaky},
 		{name: "finishes twice", give: finishTwice},
 		{name: "panics", give: panics},
+		{name: "finishes a nil span", give: finishNil},
+		{name: "nil span's scope restores nothing", give: nilNoRestore},
+		{name: "restores a copy", give: restoreCopy},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -338,7 +397,7 @@ func (s *brokenCtxScope) Close() {
 	}
 	s.closed = true
 	s.ctx.top = s.prev
-	if s.finishOnClose {
+	if s.finishOnClose && s.span != nil {
 		s.span.Finish()
 	}
 }
@@ -353,7 +412,7 @@ func TestRun_BrokenStackContexts(t *testing.T) {
 		giveTasks int // MaxTasks
 		wantError string
 	}{
-		{name: "Run opens no fresh context", give: runLeaks, giveTasks: 4, wantError: `Active\(\) = scope of span`},
+		{name: "Run opens no fresh context", give: runLeaks, giveTasks: 4, wantError: `Active\(\) = scope`},
 		// The scope closed from another context vanishes from its own (or,
 		// not on top there, is reported out of order). Two tasks keep the
 		// shrinking quick: rapid stops shrinking after 30 s.
@@ -369,7 +428,8 @@ func TestRun_BrokenStackContexts(t *testing.T) {
 				scopetest.Propagation(scopetest.Shared), scopetest.Platform(scopetest.SimTasks), scopetest.MaxTasks(tt.giveTasks),
 			}
 
-			ft := runEnv(t, newManager, append(opts, scopetest.SkipExamples(), scopetest.Checks(100))...)
+			// The random sequences alone (no crowd) see it and shrink it.
+			ft := runEnv(t, newManager, append(opts, scopetest.SkipExamples(), scopetest.Crowd(0), scopetest.Checks(100))...)
 			require.True(t, ft.Failed(), "the harness passed a manager with bug %q", tt.name)
 			assert.Regexp(t, tt.wantError, strings.Join(ft.errors, "\n"))
 			steps := ft.steps()

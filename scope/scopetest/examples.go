@@ -30,6 +30,17 @@ type exampleEnv struct {
 	r    runner
 	mgr  opentracing.ScopeManager
 	tr   *tracer
+	// scopes are the scopes Activate returned, in order: failure messages
+	// name a scope by its place here, so that two scopes of one span tell
+	// apart.
+	scopes []opentracing.Scope
+}
+
+// activate activates s in mgr and records the scope.
+func (e *exampleEnv) activate(mgr opentracing.ScopeManager, s opentracing.Span, finishOnClose bool) opentracing.Scope {
+	sc := mgr.Activate(s, finishOnClose)
+	e.scopes = append(e.scopes, sc)
+	return sc
 }
 
 func (e *exampleEnv) errorf(format string, args ...any) {
@@ -48,7 +59,7 @@ func (e *exampleEnv) wantActive(want opentracing.Scope, what string) {
 	e.t.Helper()
 	got := e.mgr.Active()
 	if got != want {
-		e.errorf("%s: Active() = %s, want %s", what, describe(got), describe(want))
+		e.errorf("%s: Active() = %s, want %s", what, e.describe(got), e.describe(want))
 	}
 }
 
@@ -69,11 +80,16 @@ func (e *exampleEnv) wantMisuse(kinds ...opentracing.MisuseKind) {
 	}
 }
 
-func describe(sc opentracing.Scope) string {
+// describe names a scope: "scope 2 (of span 1)", the second that Activate
+// returned, or what it is if Activate never returned it.
+func (e *exampleEnv) describe(sc opentracing.Scope) string {
 	if sc == nil {
 		return "nil"
 	}
-	return fmt.Sprintf("the scope of %v", sc.Span())
+	if i := slices.Index(e.scopes, sc); i >= 0 {
+		return fmt.Sprintf("scope %d (of %s)", i+1, spanString(sc.Span()))
+	}
+	return describeUnknown(sc)
 }
 
 func examples(c *config) []example {
@@ -89,6 +105,9 @@ func examples(c *config) []example {
 		{name: "close_twice", run: checkCloseTwice},
 		{name: "implicit_parent", run: checkImplicitParent},
 		{name: "spawn_propagation", driver: true, run: checkSpawnPropagation},
+	}
+	if c.nilSpans {
+		list = append(list, example{name: "activate_nil_span", run: checkActivateNilSpan})
 	}
 	if c.foreignClose {
 		list = append(list, example{name: "close_from_other_task", driver: true, run: checkCloseFromOtherTask})
@@ -137,7 +156,7 @@ func checkMissingActive(e *exampleEnv) {
 
 func checkActivate(e *exampleEnv) {
 	s := e.span("a")
-	sc := e.mgr.Activate(s, false)
+	sc := e.activate(e.mgr, s, false)
 	if sc == nil {
 		e.errorf("Activate returned nil")
 		return
@@ -154,7 +173,7 @@ func checkActivate(e *exampleEnv) {
 
 func checkActivateFinishOnClose(e *exampleEnv) {
 	s := e.span("a")
-	sc := e.mgr.Activate(s, true)
+	sc := e.activate(e.mgr, s, true)
 	sc.Close()
 	e.wantFinished(s, 1)
 	e.wantActive(nil, "after Close")
@@ -162,8 +181,8 @@ func checkActivateFinishOnClose(e *exampleEnv) {
 
 func checkActivateNested(e *exampleEnv) {
 	p, c := e.span("parent"), e.span("child")
-	ps := e.mgr.Activate(p, true)
-	cs := e.mgr.Activate(c, true)
+	ps := e.activate(e.mgr, p, true)
+	cs := e.activate(e.mgr, c, true)
 	e.wantActive(cs, "inside both")
 	cs.Close()
 	e.wantActive(ps, "after closing the child")
@@ -176,8 +195,8 @@ func checkActivateNested(e *exampleEnv) {
 
 func checkActivateFinishOnCloseNested(e *exampleEnv) {
 	p, c := e.span("parent"), e.span("child")
-	ps := e.mgr.Activate(p, false)
-	cs := e.mgr.Activate(c, true)
+	ps := e.activate(e.mgr, p, false)
+	cs := e.activate(e.mgr, c, true)
 	cs.Close()
 	ps.Close()
 	e.wantFinished(p, 0)
@@ -187,8 +206,8 @@ func checkActivateFinishOnCloseNested(e *exampleEnv) {
 
 func checkCloseWrongOrder(e *exampleEnv) {
 	p, c := e.span("parent"), e.span("child")
-	ps := e.mgr.Activate(p, true)
-	cs := e.mgr.Activate(c, true)
+	ps := e.activate(e.mgr, p, true)
+	cs := e.activate(e.mgr, c, true)
 	ps.Close()
 	e.wantFinished(p, 0)
 	e.wantActive(cs, "after closing the parent first")
@@ -204,7 +223,7 @@ func checkCloseWrongOrder(e *exampleEnv) {
 
 func checkCloseTwice(e *exampleEnv) {
 	s := e.span("a")
-	sc := e.mgr.Activate(s, true)
+	sc := e.activate(e.mgr, s, true)
 	sc.Close()
 	sc.Close()
 	e.wantFinished(s, 1)
@@ -214,7 +233,7 @@ func checkCloseTwice(e *exampleEnv) {
 
 func checkImplicitParent(e *exampleEnv) {
 	p := e.span("parent")
-	ps := e.mgr.Activate(p, true)
+	ps := e.activate(e.mgr, p, true)
 	c := e.tr.start("child", e.mgr)
 	if c.parent != p.id {
 		e.errorf("a span started while %v is active has parent %d, want %d", p, c.parent, p.id)
@@ -223,6 +242,33 @@ func checkImplicitParent(e *exampleEnv) {
 	if r := e.tr.start("root", e.mgr); r.parent != 0 {
 		e.errorf("a span started with nothing active has parent %d, want none", r.parent)
 	}
+}
+
+// checkActivateNilSpan: the scope of a nil span hides the span active
+// before it (no implicit parent while it is open) and its Close, with
+// finishOnClose, restores that scope and finishes nothing.
+func checkActivateNilSpan(e *exampleEnv) {
+	p := e.span("parent")
+	ps := e.activate(e.mgr, p, true)
+	ns := e.activate(e.mgr, nil, true)
+	if ns == nil {
+		e.errorf("Activate(nil) returned nil")
+		return
+	}
+	e.wantActive(ns, "after Activate(nil)")
+	if sp := ns.Span(); sp != nil {
+		e.errorf("the nil span's Scope.Span() = %s, want nil", spanString(sp))
+	}
+	if c := e.tr.start("child", e.mgr); c.parent != 0 {
+		e.errorf("a span started under the nil span's scope has parent %d, want none", c.parent)
+	}
+	ns.Close()
+	e.wantActive(ps, "after closing the nil span's scope")
+	e.wantFinished(p, 0)
+	ps.Close()
+	e.wantActive(nil, "after closing both")
+	e.wantFinished(p, 1)
+	e.wantMisuse()
 }
 
 // spawnChild starts a child of the root task, with the manager the child
@@ -244,22 +290,22 @@ func (e *exampleEnv) active() (sc opentracing.Scope) {
 func checkSpawnPropagation(e *exampleEnv) {
 	p, c := e.span("parent"), e.span("child")
 	var ps, cs opentracing.Scope
-	e.in(func() { ps = e.mgr.Activate(p, true) })
+	e.in(func() { ps = e.activate(e.mgr, p, true) })
 	w, mgr := e.spawnChild()
 	var inChild opentracing.Scope
 	w.do(func() {
 		inChild = mgr.Active()
-		cs = mgr.Activate(c, true)
+		cs = e.activate(mgr, c, true)
 	})
 	afterChildActivate := e.active()
 	switch e.c.rule {
 	case None:
 		if inChild != nil {
-			e.errorf("a spawned task sees %s active, want nil (propagation None)", describe(inChild))
+			e.errorf("a spawned task sees %s active, want nil (propagation None)", e.describe(inChild))
 		}
 	default:
 		if inChild != ps {
-			e.errorf("a spawned task sees %s active, want the parent's (propagation %v)", describe(inChild), e.c.rule)
+			e.errorf("a spawned task sees %s active, want the parent's (propagation %v)", e.describe(inChild), e.c.rule)
 		}
 	}
 	want := ps
@@ -268,15 +314,15 @@ func checkSpawnPropagation(e *exampleEnv) {
 	}
 	if afterChildActivate != want {
 		e.errorf("after the child activates, the parent sees %s, want %s (propagation %v)",
-			describe(afterChildActivate), describe(want), e.c.rule)
+			e.describe(afterChildActivate), e.describe(want), e.c.rule)
 	}
 	w.do(cs.Close)
 	if got := e.active(); got != ps {
-		e.errorf("after the child closed its scope, the parent sees %s, want its own", describe(got))
+		e.errorf("after the child closed its scope, the parent sees %s, want its own", e.describe(got))
 	}
 	e.in(ps.Close)
 	if got := e.active(); got != nil {
-		e.errorf("after closing everything, Active() = %s, want nil", describe(got))
+		e.errorf("after closing everything, Active() = %s, want nil", e.describe(got))
 	}
 	e.wantMisuse()
 }
@@ -284,26 +330,26 @@ func checkSpawnPropagation(e *exampleEnv) {
 func checkCloseFromOtherTask(e *exampleEnv) {
 	s := e.span("a")
 	var sc opentracing.Scope
-	e.in(func() { sc = e.mgr.Activate(s, true) })
+	e.in(func() { sc = e.activate(e.mgr, s, true) })
 	w, _ := e.spawnChild()
 	w.do(sc.Close)
 	if e.c.rule == Shared {
 		// The child shares the stack: its Close is an ordinary one.
 		if got := e.active(); got != nil {
-			e.errorf("after a task of the same stack closed the scope, Active() = %s, want nil", describe(got))
+			e.errorf("after a task of the same stack closed the scope, Active() = %s, want nil", e.describe(got))
 		}
 		e.wantFinished(s, 1)
 		e.wantMisuse()
 		return
 	}
 	if got := e.active(); got != sc {
-		e.errorf("after another task tried to close the scope, Active() = %s, want the scope", describe(got))
+		e.errorf("after another task tried to close the scope, Active() = %s, want the scope", e.describe(got))
 	}
 	e.wantFinished(s, 0)
 	e.wantMisuse(opentracing.MisuseCloseFromOtherTask)
 	e.in(sc.Close)
 	if got := e.active(); got != nil {
-		e.errorf("after the owner closed it, Active() = %s, want nil", describe(got))
+		e.errorf("after the owner closed it, Active() = %s, want nil", e.describe(got))
 	}
 	e.wantFinished(s, 1)
 }

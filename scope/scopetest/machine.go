@@ -24,7 +24,8 @@ type machine struct {
 	step   int
 }
 
-// spanRec is a span and the number of Finish calls the model expects.
+// spanRec is a span and the number of Finish calls the model expects; a
+// nil *spanRec is the nil span.
 type spanRec struct {
 	s        *span
 	finishes int
@@ -41,11 +42,41 @@ type scopeRec struct {
 	closed        bool
 }
 
+// String names the activation, so that two scopes of one span tell apart.
 func (r *scopeRec) String() string {
 	if r == nil {
 		return "nil"
 	}
-	return fmt.Sprintf("scope %d (span %d)", r.id, r.span.s.id)
+	closed := ""
+	if r.closed {
+		closed = ", closed"
+	}
+	return fmt.Sprintf("scope %d (%v%s)", r.id, r.span, closed)
+}
+
+// String names the span: "span 3", or "nil span".
+func (r *spanRec) String() string {
+	if r == nil {
+		return "nil span"
+	}
+	return r.s.String()
+}
+
+// Span returns the span as the manager was given it.
+func (r *spanRec) Span() opentracing.Span {
+	if r == nil {
+		return nil
+	}
+	return r.s
+}
+
+// parentID is the id a span started under this one has as its parent: 0
+// for the nil span, which hides the span active before it.
+func (r *spanRec) parentID() int {
+	if r == nil {
+		return 0
+	}
+	return r.s.id
 }
 
 // stackModel is a stack of open scopes: one per task under None and Copy,
@@ -71,6 +102,17 @@ type taskModel struct {
 	stack  *stackModel
 	base   *scopeRec   // under Copy: the scope inherited at spawn
 	scopes []*scopeRec // the scopes this task activated
+	// touched: the harness has called the manager in the task. A task just
+	// spawned is not asked for its Active() until the machine acts in it,
+	// so that its parent may act first: a child that copies its parent's
+	// scope at its first call, not at spawn, shows then.
+	touched bool
+}
+
+// in runs f, a call of the manager, in task.
+func (m *machine) in(task *taskModel, f func()) {
+	task.touched = true
+	task.w.do(f)
 }
 
 // active is the scope the model says is active in the task.
@@ -81,9 +123,10 @@ func (t *taskModel) active() *scopeRec {
 	return t.base
 }
 
-func newMachine(rt *rapid.T, c *config, r runner, newManager func(Env) opentracing.ScopeManager) *machine {
+func newMachine(rt failer, c *config, r runner, newManager func(Env) opentracing.ScopeManager) *machine {
 	m := &machine{c: c, r: r}
 	root := &taskModel{w: m.r.root(), stack: &stackModel{}}
+	root.touched = true
 	root.w.do(func() { root.mgr = newManager(m.r.env()) })
 	if root.mgr == nil {
 		rt.Fatalf("newManager returned nil")
@@ -115,7 +158,7 @@ func (m *machine) actions() map[string]func(*rapid.T) {
 	return a
 }
 
-func (m *machine) logf(t *rapid.T, format string, args ...any) {
+func (m *machine) logf(t failer, format string, args ...any) {
 	m.step++
 	t.Logf("step %d: task %d: "+format, append([]any{m.step, m.cur.id}, args...)...)
 }
@@ -124,11 +167,11 @@ func (m *machine) logf(t *rapid.T, format string, args ...any) {
 func (m *machine) newSpan(t *rapid.T, task *taskModel) *spanRec {
 	wantParent := 0
 	if a := task.active(); a != nil {
-		wantParent = a.span.s.id
+		wantParent = a.span.parentID()
 	}
 	m.logf(t, "start span %d (the model's parent: %d)", len(m.spans)+1, wantParent)
 	var s *span
-	task.w.do(func() { s = m.tr.start(fmt.Sprintf("op%d", len(m.spans)+1), task.mgr) })
+	m.in(task, func() { s = m.tr.start(fmt.Sprintf("op%d", len(m.spans)+1), task.mgr) })
 	rec := &spanRec{s: s}
 	m.spans = append(m.spans, rec)
 	if s.parent != wantParent {
@@ -144,22 +187,27 @@ func (m *machine) startChild(t *rapid.T) {
 
 func (m *machine) activate(t *rapid.T) {
 	task := m.cur
-	i := rapid.IntRange(0, len(m.spans)).Draw(t, "span")
+	lo := 0
+	if m.c.nilSpans {
+		lo = -1 // the nil span
+	}
+	i := rapid.IntRange(lo, len(m.spans)).Draw(t, "span")
 	finishOnClose := rapid.Bool().Draw(t, "finishOnClose")
 	var sp *spanRec
-	if i == len(m.spans) {
+	switch {
+	case i == len(m.spans):
 		sp = m.newSpan(t, task)
-	} else {
+	case i >= 0:
 		sp = m.spans[i]
 	}
 	rec := &scopeRec{
 		id: len(m.scopes) + 1, span: sp, finishOnClose: finishOnClose,
 		owner: task, stack: task.stack,
 	}
-	m.logf(t, "activate(span %d, finishOnClose=%v) = scope %d", sp.s.id, finishOnClose, rec.id)
-	task.w.do(func() { rec.scope = task.mgr.Activate(sp.s, finishOnClose) })
+	m.logf(t, "activate(%v, finishOnClose=%v) = scope %d", sp, finishOnClose, rec.id)
+	m.in(task, func() { rec.scope = task.mgr.Activate(sp.Span(), finishOnClose) })
 	if rec.scope == nil {
-		t.Fatalf("task %d: Activate(span %d) returned nil", task.id, sp.s.id)
+		t.Fatalf("task %d: Activate(%v) returned nil", task.id, sp)
 	}
 	m.scopes = append(m.scopes, rec)
 	task.scopes = append(task.scopes, rec)
@@ -223,7 +271,7 @@ func (m *machine) closeFrom(t *rapid.T, task *taskModel, rec *scopeRec) {
 	default:
 		rec.stack.open = rec.stack.open[:len(rec.stack.open)-1]
 		rec.closed = true
-		if rec.finishOnClose {
+		if rec.finishOnClose && rec.span != nil {
 			rec.span.finishes++
 		}
 	}
@@ -232,10 +280,11 @@ func (m *machine) closeFrom(t *rapid.T, task *taskModel, rec *scopeRec) {
 	} else {
 		m.logf(t, "close scope %d of task %d: now active %v", rec.id, rec.owner.id, task.active())
 	}
-	if misuse != 0 && m.c.misuse {
+	// Misuse of a nil span's scope has no tracer to be reported to.
+	if misuse != 0 && m.c.misuse && rec.span != nil {
 		m.want = append(m.want, misuse)
 	}
-	task.w.do(rec.scope.Close)
+	m.in(task, rec.scope.Close)
 }
 
 func (m *machine) spawn(t *rapid.T) {
@@ -259,8 +308,9 @@ func (m *machine) spawn(t *rapid.T) {
 		m.logf(t, "spawn task %d (starts with %v active)", child.id, child.active())
 	}
 	if f := m.c.spawnManager; f != nil {
-		parent.w.do(func() { child.mgr = f(parent.mgr) })
+		m.in(parent, func() { child.mgr = f(parent.mgr) })
 	}
+	parent.touched = true
 	child.w = m.r.spawn(parent.w, startHere)
 	m.tasks = append(m.tasks, child)
 }
@@ -281,6 +331,7 @@ func (m *machine) spawnFresh(t *rapid.T) {
 	child := &taskModel{id: len(m.tasks), mgr: parent.mgr, stack: &stackModel{id: m.ctxs}}
 	m.logf(t, "spawn task %d in fresh context %d (starts with nil active)", child.id, child.stack.id)
 	f := m.c.spawnManager
+	parent.touched = true
 	child.w = m.r.spawn(parent.w, func(start func()) {
 		cr.Run(func() {
 			if f != nil {
@@ -321,14 +372,20 @@ func (m *machine) finishSpan(t *rapid.T) {
 // every span's finish count, the misuse reported.
 func (m *machine) check(t *rapid.T) {
 	got := make([]opentracing.Scope, len(m.tasks))
-	steps := make([]step, len(m.tasks))
+	var steps []step
 	for i, task := range m.tasks {
-		steps[i] = step{task.w, func() { got[i] = task.mgr.Active() }}
+		if task.touched || task == m.cur {
+			task.touched = true
+			steps = append(steps, step{task.w, func() { got[i] = task.mgr.Active() }})
+		}
 	}
 	m.r.each(steps)
 	for i, task := range m.tasks {
+		if !task.touched {
+			continue
+		}
 		want := task.active()
-		if msg := compareActive(got[i], want); msg != "" {
+		if msg := m.compareActive(got[i], want); msg != "" {
 			if m.c.rule == Shared {
 				t.Fatalf("task %d (context %d): Active() %s (propagation %v)", task.id, task.stack.id, msg, m.c.rule)
 			}
@@ -348,27 +405,59 @@ func (m *machine) check(t *rapid.T) {
 }
 
 // compareActive says how got differs from the scope the model expects, or
-// returns "".
-func compareActive(got opentracing.Scope, want *scopeRec) string {
+// returns "". It names scopes by activation, so that two scopes of one span
+// tell apart.
+func (m *machine) compareActive(got opentracing.Scope, want *scopeRec) string {
 	switch {
 	case want == nil && got == nil:
 		return ""
 	case want == nil:
-		return fmt.Sprintf("= scope of %v, want nil", got.Span())
+		return fmt.Sprintf("= %s, want nil", m.describe(got))
 	case got == nil:
 		return fmt.Sprintf("= nil, want %v", want)
 	case got != want.scope:
-		return fmt.Sprintf("= a scope of %v, want %v", got.Span(), want)
-	case got.Span() != opentracing.Span(want.span.s):
-		return fmt.Sprintf("= %v with span %v, want %v", got, got.Span(), want)
+		return fmt.Sprintf("= %s, want %v", m.describe(got), want)
+	case got.Span() != want.span.Span():
+		return fmt.Sprintf("= %v with Span() = %v, want %v", want, got.Span(), want.span)
 	default:
 		return ""
 	}
 }
 
+// describe names a scope the manager returned: the activation that
+// returned it, or what it is if no activation did.
+func (m *machine) describe(sc opentracing.Scope) string {
+	for _, r := range m.scopes {
+		if r.scope == sc {
+			return r.String()
+		}
+	}
+	return describeUnknown(sc)
+}
+
+// describeUnknown names a scope no Activate of the harness returned, by
+// its span and its type (never its address, which differs between runs).
+func describeUnknown(sc opentracing.Scope) string {
+	return fmt.Sprintf("a scope of %v that no Activate returned (a %T)", spanString(sc.Span()), sc)
+}
+
+// spanString names a span the manager handed back.
+func spanString(s opentracing.Span) string {
+	if s == nil {
+		return "the nil span"
+	}
+	if hs, ok := s.(*span); ok {
+		return hs.String()
+	}
+	return fmt.Sprintf("a %T", s)
+}
+
 // finish closes every open scope, newest first, from its owner, checking
 // the model after each Close.
 func (m *machine) finish(t *rapid.T) {
+	for _, task := range m.tasks {
+		task.touched = true // every task is asked at the end
+	}
 	for _, task := range m.tasks {
 		for task.stack.top() != nil {
 			rec := task.stack.top()

@@ -28,6 +28,26 @@ type runner interface {
 	spawn(parent worker, around func(start func())) worker
 	// each runs the steps one after the other, each in its task.
 	each(steps []step)
+	// crowd starts n tasks from inside parent (around runs in parent for
+	// each, and must call start once) and runs the phases in all of them:
+	// phase k in every task, then phase k+1. Within a phase the tasks run
+	// at once: goroutines really overlap (no happens-before edge between
+	// them, so the race detector sees an unsynchronised manager), sim tasks
+	// run in the scheduler's order. Every task has ended when crowd
+	// returns; it returns the first panic of a task (by task index), if any.
+	crowd(parent worker, n int, around func(i int, start func()), phases ...func(i int)) *taskPanic
+}
+
+// startCrowd calls around for each of n tasks with a start that runs
+// launch(i); it panics if around did not call start.
+func startCrowd(n int, around func(i int, start func()), launch func(i int)) {
+	for i := range n {
+		started := false
+		around(i, func() { started = true; launch(i) })
+		if !started {
+			panic("scopetest: a crowd task was not started")
+		}
+	}
 }
 
 // startHere is the around of runner.spawn that just starts the child.
@@ -122,6 +142,47 @@ func panicFrames() string {
 		}
 	}
 	return b.String()
+}
+
+func (r *goRunner) crowd(parent worker, n int, around func(int, func()), phases ...func(int)) *taskPanic {
+	release := make([]chan struct{}, len(phases))
+	for k := range release {
+		release[k] = make(chan struct{})
+	}
+	panics := make([]*taskPanic, n)
+	var phase, exited sync.WaitGroup // phase: the tasks still in the current phase
+	member := func(i int) {
+		defer exited.Done()
+		for k, f := range phases {
+			<-release[k]
+			if panics[i] == nil {
+				panics[i] = call(func() { f(i) })
+			}
+			phase.Done()
+		}
+	}
+	parent.do(func() {
+		startCrowd(n, around, func(i int) {
+			exited.Add(1)
+			go member(i)
+		})
+	})
+	for k := range phases {
+		phase.Add(n)
+		close(release[k]) // all at once: nothing orders one task's phase before another's
+		phase.Wait()
+	}
+	exited.Wait()
+	return firstPanic(panics)
+}
+
+func firstPanic(panics []*taskPanic) *taskPanic {
+	for _, p := range panics {
+		if p != nil {
+			return p
+		}
+	}
+	return nil
 }
 
 func (r *goRunner) each(steps []step) {

@@ -15,7 +15,8 @@ import (
 
 // TestRun_WrongRuleFails declares, for each manager of package scope, a
 // propagation rule it does not follow: the harness must tell the rules
-// apart, through the examples and through the state machine alone.
+// apart, through the examples and through the state machine alone (no
+// crowd).
 func TestRun_WrongRuleFails(t *testing.T) {
 	goroutineLocal := func(scopetest.Env) opentracing.ScopeManager { return scope.NewGoroutineLocal() }
 	taskLocal := func(e scopetest.Env) opentracing.ScopeManager { return scope.NewTaskLocal(e.Sim()) }
@@ -48,7 +49,7 @@ func TestRun_WrongRuleFails(t *testing.T) {
 			require.True(t, ft.Failed(), "the harness passed %s", tt.name)
 			assert.Contains(t, strings.Join(ft.errors, "\n"), "scope_check spawn_propagation")
 
-			ft = runEnv(t, tt.give, append(tt.giveOpts, scopetest.SkipExamples(), scopetest.Checks(100))...)
+			ft = runEnv(t, tt.give, append(tt.giveOpts, scopetest.SkipExamples(), scopetest.Crowd(0), scopetest.Checks(100))...)
 			require.True(t, ft.Failed(), "the state machine passed %s", tt.name)
 			steps := ft.steps()
 			assert.NotEmpty(t, steps, "errors: %v", ft.errors)

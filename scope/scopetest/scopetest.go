@@ -56,7 +56,9 @@
 //
 // Under Goroutines each task is a goroutine started with the go statement
 // by its parent, and the harness drives them one at a time from the test's
-// goroutine. Under SimTasks each random sequence is one sim.Run: the harness
+// goroutine, except in the crowd ([Crowd]) that Run starts twice before the
+// sequences, whose tasks run each phase at the same time, so that the race
+// detector sees an unsynchronised manager. Under SimTasks each random sequence is one sim.Run: the harness
 // itself runs as the root task and each task is a sim task spawned with
 // Sim.Go by its parent, so inheritable sim.Local values flow as they would
 // in a scenario; the scope_check "external" checks (a call outside any
@@ -176,6 +178,8 @@ type config struct {
 	platform     TaskKind
 	checks       int
 	maxTasks     int
+	crowd        int
+	nilSpans     bool
 	foreignClose bool
 	fresh        bool
 	misuse       bool
@@ -190,6 +194,8 @@ func defaultConfig() config {
 		platform:     Goroutines,
 		checks:       1000,
 		maxTasks:     4,
+		crowd:        DefaultCrowd,
+		nilSpans:     true,
 		foreignClose: true,
 		fresh:        true,
 		misuse:       true,
@@ -216,6 +222,35 @@ func Checks(n int) Option {
 // MaxTasks bounds the number of tasks of one sequence (default 4).
 func MaxTasks(n int) Option {
 	return optionFunc(func(c *config) { c.maxTasks = n })
+}
+
+// DefaultCrowd is the default of [Crowd]: more tasks than the 64 shards a
+// goroutine table commonly has, and than the processors of most machines,
+// so that a manager keyed on a goroutine id modulo either is caught.
+const DefaultCrowd = 128
+
+// Crowd sets how many tasks the crowd check starts at once (default
+// [DefaultCrowd]; below 2, no crowd). Run starts two crowds, each on a fresh
+// manager, after the examples and before the random sequences. Each
+// activates a span of its own, checks that it sees its own scope while
+// every task has one open, and closes it; under Goroutines the tasks of each
+// phase run at the same time, with nothing ordering one before another, so
+// that `go test -race` catches a manager whose table is not synchronised.
+// A manager keyed on an id that n tasks cannot all have to themselves (a
+// goroutine id modulo fewer than n shards, a sim task's name) fails every
+// run. Under Shared the crowd's tasks run in fresh contexts, so it needs a
+// [ContextRunner] (and [FreshContexts]).
+func Crowd(n int) Option {
+	return optionFunc(func(c *config) { c.crowd = n })
+}
+
+// NilSpans says whether the harness activates nil spans (default true):
+// the scope of a nil span hides the span active before it, so a new span
+// has no implicit parent while it is open, and its Close restores that span
+// and finishes nothing. Pass false for a manager that documents that it
+// refuses nil.
+func NilSpans(probe bool) Option {
+	return optionFunc(func(c *config) { c.nilSpans = probe })
 }
 
 // ForeignClose says whether the manager detects a Close from a task other
@@ -279,7 +314,7 @@ func Run(t rapid.TB, newManager func(env Env) opentracing.ScopeManager, opts ...
 	if c.examples {
 		runExamples(t, &c, newManager)
 	}
-	if t.Failed() {
+	if t.Failed() || !runCrowd(t, &c, newManager) {
 		return
 	}
 	for range rounds(c.checks) {

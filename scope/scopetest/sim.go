@@ -75,6 +75,37 @@ func (r *simRunner) each(steps []step) {
 	}
 }
 
+// crowd names every task "crowd": a manager keyed on the task's name is
+// keyed on a non-unique id.
+func (r *simRunner) crowd(parent worker, n int, around func(int, func()), phases ...func(int)) *taskPanic {
+	release := make([]*sim.Chan[struct{}], len(phases))
+	done := make([]*sim.WaitGroup, len(phases))
+	for k := range phases {
+		release[k] = sim.NewChan[struct{}](r.s, 0)
+		done[k] = sim.NewWaitGroup(r.s)
+		done[k].Add(n)
+	}
+	panics := make([]*taskPanic, n)
+	parent.do(func() {
+		startCrowd(n, around, func(i int) {
+			r.s.Go("crowd", func() {
+				for k, f := range phases {
+					release[k].Recv() // returns when the driver closes it
+					if panics[i] == nil {
+						panics[i] = call(func() { f(i) })
+					}
+					done[k].Done()
+				}
+			})
+		})
+	})
+	for k := range phases {
+		release[k].Close()
+		done[k].Wait()
+	}
+	return firstPanic(panics)
+}
+
 func (r *simRunner) env() Env     { return Env{platform: SimTasks, sim: r.s} }
 func (r *simRunner) root() worker { return r.first }
 

@@ -1,4 +1,4 @@
-package main
+package tool
 
 import (
 	"errors"
@@ -19,7 +19,7 @@ Runs two runs of one scenario (two seeds, or two schedules) and prints
 where their schedules first diverge and how their span trees differ;
 -html also writes both waterfalls on one page.`
 
-func cmdDiff(args []string, stdout io.Writer) error {
+func (t *tool) cmdDiff(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
 	name := fs.String("scenario", "", "scenario, or scenario/variant for a broken variant")
 	platform := fs.String("platform", "", "platform (default: the variant's, or the scenario's first)")
@@ -46,7 +46,7 @@ func cmdDiff(args []string, stdout io.Writer) error {
 			return usageError("bad schedule: %v", err)
 		}
 	}
-	sc, variantPlatform, err := lookup(*name)
+	sc, variantPlatform, err := t.lookup(*name)
 	if err != nil {
 		return usageError("%v", err)
 	}
@@ -64,7 +64,9 @@ func cmdDiff(args []string, stdout io.Writer) error {
 		}
 	}
 	one := func(seed uint64, schedule string) (*view.Run, error) {
-		out, err := env.RunSim(sc, p, env.Config{Strategy: st, Seed: seed, Schedule: schedule})
+		cfg := t.config()
+		cfg.Strategy, cfg.Seed, cfg.Schedule = st, seed, schedule
+		out, err := env.RunSim(sc, p, cfg)
 		var failure *env.Failure
 		if err != nil && !errors.As(err, &failure) {
 			return nil, usageError("%v", err)

@@ -1,4 +1,4 @@
-package main
+package tool
 
 import (
 	"errors"
@@ -11,18 +11,20 @@ import (
 )
 
 // replayUsage is replay's usage line, printed by replay -h.
-const replayUsage = `tracebed replay -scenario X [-platform P] (-seed N [-strategy S] | -schedule S) [-chrome FILE]
+const replayUsage = `tracebed replay -scenario X [-platform P] (-seed N [-strategy S] | -schedule S) [-json] [-chrome FILE]
 
 Runs one seed, or one recorded schedule, and prints the run's timeline,
-span tree, schedule and outcome.`
+span tree, schedule and outcome (-json: one JSON object, see go doc
+github.com/tracebed/tracebed/cmd/tracebed).`
 
-func cmdReplay(args []string, stdout io.Writer) error {
+func (t *tool) cmdReplay(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
 	name := fs.String("scenario", "", "scenario, or scenario/variant for a broken variant")
 	platform := fs.String("platform", "", "platform (default: the variant's, or the scenario's first)")
 	strategy := fs.String("strategy", "random", "random or pct (a dfs run replays with -schedule)")
 	seed := fs.Uint64("seed", 0, "seed of the run (required unless -schedule is given)")
 	schedule := fs.String("schedule", "", "a recorded schedule to replay instead of a seed")
+	asJSON := fs.Bool("json", false, "print the run as one JSON object")
 	exports := addExportFlags(fs)
 	if err := parseFlags(fs, args, replayUsage, stdout); err != nil {
 		return err
@@ -46,7 +48,7 @@ func cmdReplay(args []string, stdout io.Writer) error {
 			return usageError("bad -schedule: %v", err)
 		}
 	}
-	sc, variantPlatform, err := lookup(*name)
+	sc, variantPlatform, err := t.lookup(*name)
 	if err != nil {
 		return usageError("%v", err)
 	}
@@ -64,14 +66,27 @@ func cmdReplay(args []string, stdout io.Writer) error {
 	if err := exports.check(); err != nil {
 		return err
 	}
-	out, runErr := env.RunSim(sc, p, env.Config{Strategy: st, Seed: *seed, Schedule: *schedule})
+	cfg := t.config()
+	cfg.Strategy, cfg.Seed, cfg.Schedule = st, *seed, *schedule
+	out, runErr := env.RunSim(sc, p, cfg)
 	var failure *env.Failure
 	if runErr != nil && !errors.As(runErr, &failure) {
 		return usageError("%v", runErr)
 	}
-	fmt.Fprint(stdout, out.Report())
-	if err := exports.write(out, failure, replayTitle(sc.Name, p.Name, st, *seed, *schedule), stdout); err != nil {
-		return err
+	title := replayTitle(sc.Name, p.Name, st, *seed, *schedule)
+	if *asJSON {
+		files, err := exports.write(out, failure, title, nil)
+		if err != nil {
+			return err
+		}
+		if err := writeJSON(stdout, replayObject(out, cfg, failure, files)); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprint(stdout, out.Report())
+		if _, err := exports.write(out, failure, title, stdout); err != nil {
+			return err
+		}
 	}
 	if failure != nil {
 		return errFailed

@@ -1,7 +1,8 @@
-package main
+package tool
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -24,8 +25,7 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 func TestMain(m *testing.M) {
 	// The signal test runs the tool in a child: this binary, as main.
 	if os.Getenv("TRACEBED_TEST_MAIN") == "1" {
-		main()
-		return
+		os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr))
 	}
 	goleak.VerifyTestMain(m)
 }
@@ -67,6 +67,11 @@ func TestVersion(t *testing.T) {
 	code, out, _ := call("version")
 	assert.Equal(t, 0, code)
 	assert.True(t, strings.HasPrefix(out, "github.com/tracebed/tracebed"), out)
+}
+
+// run runs the tool with the built-in scenarios only.
+func run(args []string, stdout, stderr io.Writer, opts ...Option) int {
+	return Run(context.Background(), args, stdout, stderr, opts...)
 }
 
 // call runs the command line and returns its exit status and output.

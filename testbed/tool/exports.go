@@ -1,4 +1,4 @@
-package main
+package tool
 
 import (
 	"errors"
@@ -68,9 +68,13 @@ func runModel(out env.Outcome, failure *env.Failure, title string) (*view.Run, e
 	return view.Build(out.Trace, out.Spans, view.WithTitle(title), view.WithFailure(err)), nil
 }
 
-// write writes every requested export of the run.
-func (e *exportFlags) write(out env.Outcome, failure *env.Failure, title string, stdout io.Writer) error {
-	var r *view.Run
+// write writes every requested export of the run, naming each file it
+// wrote on stdout (if not nil), and returns them.
+func (e *exportFlags) write(out env.Outcome, failure *env.Failure, title string, stdout io.Writer) ([]fileJSON, error) {
+	var (
+		r     *view.Run
+		files []fileJSON
+	)
 	for i, f := range e.files {
 		if *f == "" {
 			continue
@@ -78,15 +82,18 @@ func (e *exportFlags) write(out env.Outcome, failure *env.Failure, title string,
 		if r == nil {
 			var err error
 			if r, err = runModel(out, failure, title); err != nil {
-				return err
+				return files, err
 			}
 		}
 		if err := writeFile(*f, r, e.kinds[i].write); err != nil {
-			return err
+			return files, err
 		}
-		fmt.Fprintf(stdout, "%s: %s\n", e.kinds[i].flag, *f)
+		files = append(files, fileJSON{Format: e.kinds[i].flag, Path: *f})
+		if stdout != nil {
+			fmt.Fprintf(stdout, "%s: %s\n", e.kinds[i].flag, *f)
+		}
 	}
-	return nil
+	return files, nil
 }
 
 func writeFile(path string, r *view.Run, write func(io.Writer, *view.Run) error) error {

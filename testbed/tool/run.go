@@ -1,4 +1,4 @@
-package main
+package tool
 
 import (
 	"context"
@@ -13,7 +13,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/tracebed/tracebed/testbed"
 	"github.com/tracebed/tracebed/testbed/env"
 )
 
@@ -37,7 +36,9 @@ const runUsage = `tracebed run [flags] [scenario ...]
 
 Explores the named scenarios (all by default; see tracebed list) on each of
 their platforms with each strategy. With -broken it explores a scenario's
-broken variants instead, or the one named as scenario/variant.`
+broken variants instead, or the one named as scenario/variant. With -json
+it prints a JSON object per row as each exploration ends, instead of the
+table (fields: go doc github.com/tracebed/tracebed/cmd/tracebed).`
 
 // parseInterleaved parses flags that may come before or after positional
 // arguments ("run clientserver -seeds 10").
@@ -67,7 +68,7 @@ func parseShard(s string) (int, int, error) {
 	return i, n, nil
 }
 
-func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer, progress bool) error {
+func (t *tool) cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer, terminal bool) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	seeds := fs.Int("seeds", defaultSeeds, "seeds per scenario, platform and strategy")
 	strategy := fs.String("strategy", "all", "random, pct, dfs or all")
@@ -75,6 +76,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer, progre
 	shard := fs.String("shard", "0/1", "run the seeds i mod n (i/n)")
 	broken := fs.Bool("broken", false, "explore the deliberately broken variants instead")
 	firstSeed := fs.Uint64("first-seed", 0, "the first seed")
+	asJSON := fs.Bool("json", false, "print one JSON object per row, as each exploration ends, instead of the table")
 	names, err := parseInterleaved(fs, args, runUsage, stdout)
 	if err != nil {
 		return err
@@ -106,14 +108,14 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer, progre
 		// variant missed).
 		strategies = slices.DeleteFunc(strategies, func(st env.Strategy) bool { return st == env.DFS })
 		if len(strategies) == 0 {
-			fmt.Fprintf(stdout, "nothing to run on shard %s: dfs runs on shard 0 only\n", *shard)
+			fmt.Fprintf(notes(stdout, stderr, *asJSON), "nothing to run on shard %s: dfs runs on shard 0 only\n", *shard)
 			return nil
 		}
 		// With fewer seeds than shards, some shards get none, and their
 		// rows would be empty (and, with -broken, counted as variants
 		// missed).
 		if shardSeeds == 0 {
-			fmt.Fprintf(stdout, "nothing to run on shard %s: -seeds %d leaves it no seed\n", *shard, *seeds)
+			fmt.Fprintf(notes(stdout, stderr, *asJSON), "nothing to run on shard %s: -seeds %d leaves it no seed\n", *shard, *seeds)
 			return nil
 		}
 	}
@@ -128,13 +130,13 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer, progre
 		}
 	}
 	var scs []named
-	for _, sc := range testbed.All() {
+	for _, sc := range t.scs {
 		scs = append(scs, named{sc: sc})
 	}
 	if len(names) > 0 {
 		scs = nil
 		for _, n := range names {
-			sc, p, err := lookup(n)
+			sc, p, err := t.lookup(n)
 			if err != nil {
 				return usageError("%v", err)
 			}
@@ -154,37 +156,50 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer, progre
 			total += shardSeeds
 		}
 	}
-	done := 0
+	prog := t.startProgress(stderr, terminal, total)
 	var stats []env.Stats
 	for _, j := range jobs {
-		x := env.Exploration{Strategy: j.strategy, Seeds: *seeds, FirstSeed: *firstSeed, Shard: shardI, Shards: shardN}
-		if progress {
-			base := done
-			x.Progress = func(n int) {
-				if n%50 == 0 {
-					fmt.Fprintf(stderr, "\r%-60s", fmt.Sprintf("%d/%d runs  %s on %s (%s)", base+n, total, j.sc.Name, j.platform.Name, j.strategy))
-				}
-			}
-		}
+		x := env.Exploration{Strategy: j.strategy, Seeds: *seeds, FirstSeed: *firstSeed, Shard: shardI, Shards: shardN, Config: t.config()}
+		x.Progress = prog.job(fmt.Sprintf("%s on %s (%s)", j.sc.Name, j.platform.Name, j.strategy))
 		st, err := env.ExploreContext(ctx, j.sc, j.platform, x)
 		if err != nil {
+			prog.stop()
 			return err
 		}
-		done += st.Runs
+		prog.jobDone(st.Runs)
 		stats = append(stats, st)
+		if *asJSON {
+			if err := writeJSON(stdout, rowObject(st, *broken)); err != nil {
+				prog.stop()
+				return err
+			}
+		}
 		if st.Cut {
 			break
 		}
 	}
-	if progress {
-		fmt.Fprintf(stderr, "\r%-60s\r", "")
+	prog.stop()
+	if *asJSON {
+		err = verdict(stats, *broken)
+	} else {
+		err = report(stdout, stats, *broken)
 	}
-	err = report(stdout, stats, *broken)
 	if ctx.Err() != nil {
-		fmt.Fprintf(stdout, "\ninterrupted: the table is partial\n")
+		if !*asJSON {
+			fmt.Fprintf(stdout, "\ninterrupted: the table is partial\n")
+		}
 		return errInterrupted
 	}
 	return err
+}
+
+// notes is where run prints a remark: stdout, or stderr when stdout
+// carries JSON.
+func notes(stdout, stderr io.Writer, asJSON bool) io.Writer {
+	if asJSON {
+		return stderr
+	}
+	return stdout
 }
 
 // named is a scenario named on the command line, or a broken variant
@@ -192,12 +207,6 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer, progre
 type named struct {
 	sc      env.Scenario
 	variant *env.Platform
-}
-
-// lookup is testbed.Lookup, with a trailing slash ("clientserver/") naming
-// the scenario itself.
-func lookup(name string) (env.Scenario, *env.Platform, error) {
-	return testbed.Lookup(strings.TrimSuffix(name, "/"))
 }
 
 // planJobs lists the explorations: each scenario (or broken variant) on
@@ -254,7 +263,7 @@ func planJobs(scs []named, only []env.Platform, strategies []env.Strategy, broke
 func report(stdout io.Writer, stats []env.Stats, broken bool) error {
 	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "SCENARIO\tPLATFORM\tSTRATEGY\tRUNS\tDISTINCT\tFAILURES\tTIME")
-	var runs, failures, missed int
+	var runs, failures int
 	for _, st := range stats {
 		cut := ""
 		if st.Cut {
@@ -263,9 +272,6 @@ func report(stdout io.Writer, stats []env.Stats, broken bool) error {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%d\t%d\t%s%s\n", st.Scenario, st.Platform, st.Strategy, st.Runs, st.Distinct, st.Failures, st.Elapsed.Round(time.Millisecond), cut)
 		runs += st.Runs
 		failures += st.Failures
-		if broken && st.Failures == 0 {
-			missed++
-		}
 	}
 	fmt.Fprintf(w, "total\t\t\t%d\t\t%d\t\n", runs, failures)
 	if err := w.Flush(); err != nil {
@@ -286,14 +292,34 @@ func report(stdout io.Writer, stats []env.Stats, broken bool) error {
 				firstLine(st.First.Err.Error()), st.First.ReplayCommand())
 		}
 	}
-	switch {
-	case broken && missed > 0:
+	err := verdict(stats, broken)
+	if missed := missedVariants(stats, broken); missed > 0 {
 		fmt.Fprintf(stdout, "\n%d broken explorations found no failure\n", missed)
-		return errFailed
-	case !broken && failures > 0:
-		return errFailed
+	}
+	return err
+}
+
+// verdict is errFailed if a run failed or, in broken mode, if a broken
+// exploration found no failure.
+func verdict(stats []env.Stats, broken bool) error {
+	for _, st := range stats {
+		if (st.Failures > 0) != broken {
+			return errFailed
+		}
 	}
 	return nil
+}
+
+// missedVariants counts, in broken mode, the explorations that found no
+// failure.
+func missedVariants(stats []env.Stats, broken bool) int {
+	missed := 0
+	for _, st := range stats {
+		if broken && st.Failures == 0 {
+			missed++
+		}
+	}
+	return missed
 }
 
 func firstLine(s string) string {

@@ -1,0 +1,5 @@
+//go:build !race
+
+package scopetest_test
+
+const raceEnabled = false
