@@ -49,8 +49,9 @@ type Decision struct {
 	// N is the number of options, at least 2. The strategy returns an index
 	// in [0, N).
 	N int
-	// Current is the id of the task at the scheduling point, or -1 if there
-	// is none (it blocked or ended, or the scheduler itself decides).
+	// Current is the id of the task at the scheduling point if it can go
+	// on running (it is then one of the options), or -1 if there is none
+	// (it blocked or ended, or the scheduler itself decides).
 	Current int
 	// Yielding reports that Current called [Sim.Yield] and would rather
 	// let others run.

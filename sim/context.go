@@ -26,7 +26,7 @@ func (s *Sim) watch(done <-chan struct{}, f func()) *ctxWatch {
 // pollWatches fires the watches whose channel is closed, in registration
 // order, until none is (a fired watch may cancel another context).
 func (s *Sim) pollWatches() {
-	for s.pollOnce() {
+	for len(s.watches) > 0 && s.pollOnce() {
 	}
 }
 

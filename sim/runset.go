@@ -42,7 +42,9 @@ func (r *runSet) update(id int, d int32) {
 
 // add makes id a member (a no-op if it is one).
 func (r *runSet) add(id int) bool {
-	r.grow(id)
+	if id >= len(r.in) {
+		r.grow(id)
+	}
 	if r.in[id] {
 		return false
 	}

@@ -36,6 +36,8 @@ type Sim struct {
 	objects     int
 	steps       int
 	progressAt  int        // s.steps when a task last started or ended
+	stepLimit   int        // past it, overStepBound has a livelock to report
+	tracing     bool       // events are recorded (not WithoutTrace)
 	choices     *choiceLog // from choiceLogs, handed back by release
 	taskDecs    int        // decisions among two or more tasks (PCT's k)
 	preemptions int
@@ -94,6 +96,12 @@ func newSim(cfg config) *Sim {
 		choices:  choiceLogs.Get().(*choiceLog),
 	}
 	s.observer, _ = cfg.strategy.(runSetWatcher)
+	s.dec.set = &s.runq
+	s.tracing = !cfg.noTrace
+	s.stepLimit = DefaultMaxSteps
+	if cfg.maxSteps > 0 {
+		s.stepLimit = cfg.maxSteps
+	}
 	if !cfg.noTrace {
 		s.trace.events = make([]Event, 0, 32)
 	}
@@ -117,7 +125,7 @@ func (s *Sim) spawn(name string, f func(), locals map[*localKey]any, parent int)
 	}
 	s.tasks = append(s.tasks, t)
 	s.live++
-	s.progressAt = s.steps
+	s.progress()
 	s.addRunnable(t)
 	s.trace.addTask(t)
 	s.record(Event{Kind: EvSpawn, Task: parent, Arg: t.id})
@@ -169,7 +177,7 @@ func (s *Sim) loop() {
 func (s *Sim) ended(t *Task, out coro.Outcome) {
 	t.state = stateDone
 	s.live--
-	s.progressAt = s.steps
+	s.progress()
 	s.cur = nil
 	s.remove(t)
 	if out == coro.Returned && !s.aborting {
@@ -242,13 +250,19 @@ func (s *Sim) unwind() {
 // run beside the task unscheduled and corrupt the run without a word.
 // Every exported primitive calls it (directly or through a scheduling
 // point) before it touches any state.
+//
+// It tells the running task's goroutine by s.curGoid, read atomically,
+// so that a call from another goroutine while the run goes on is not a
+// data race of its own.
 func (s *Sim) mustCur(what string) *Task {
-	t := s.cur
-	if t == nil || (t.goid != 0 && goid.Get() != t.goid) {
-		panic(notATask(what))
+	if s.curGoid.Load() != goid.Get() {
+		notATaskPanic(what)
 	}
-	return t
+	return s.cur
 }
+
+// notATaskPanic is mustCur's panic, apart to keep mustCur small.
+func notATaskPanic(what string) { panic(notATask(what)) }
 
 // notATask is the message every primitive panics with when called from a
 // goroutine that is not a task of its simulation.
@@ -293,35 +307,17 @@ func (s *Sim) Steps() int {
 }
 
 // point is a scheduling point after which the current task can go on.
+//
+// point and block switch tasks themselves rather than through helpers:
+// after a switch, the resumed task returns through every frame between
+// its coroutine switch and the primitive it called, and each of those
+// returns is mispredicted, as the switch changed stacks.
 func (s *Sim) point(yielding bool) {
 	t := s.mustCur("a scheduling point")
 	if s.aborting {
 		abortTask()
 	}
 	t.state = stateRunnable
-	s.switchFrom(t, yielding)
-}
-
-// block parks the current task until some other task or timer wakes it.
-// Callers loop: `for !cond { s.block(...) }`.
-func (s *Sim) block(op string, on describer) {
-	t := s.mustCur("a blocking operation")
-	if s.aborting {
-		abortTask()
-	}
-	t.state, t.waitOp, t.waitObj = stateBlocked, op, on
-	if s.trace.on() {
-		ev := Event{Kind: EvBlock, Task: t.id, Text: op, On: on.label()}
-		if w, ok := on.(sleepWait); ok {
-			ev.Arg = int(w.until)
-		}
-		s.record(ev)
-	}
-	s.switchFrom(t, false)
-}
-
-// switchFrom lets the strategy choose who runs next and hands over to it.
-func (s *Sim) switchFrom(t *Task, yielding bool) {
 	next := s.pick(t, yielding)
 	if next == t {
 		t.state = stateRunning
@@ -332,7 +328,50 @@ func (s *Sim) switchFrom(t *Task, yielding bool) {
 		s.addRunnable(t)
 	}
 	s.next = next
-	s.suspend(t)
+	if !t.co.Yield() {
+		panic(unwindSignal{})
+	}
+	if s.aborting {
+		abortTask()
+	}
+}
+
+// block parks the current task until some other task or timer wakes it.
+// Callers loop: `for !cond { s.block(...) }`.
+func (s *Sim) block(op string, on describer) {
+	t := s.mustCur("a blocking operation")
+	if s.aborting {
+		abortTask()
+	}
+	t.state, t.waitOp, t.waitObj = stateBlocked, op, on
+	if s.tracing {
+		s.recordBlock(t, op, on)
+	}
+	next := s.pick(t, false)
+	if next == t {
+		t.state = stateRunning // a timer woke it in this step
+		s.resumes.Add(1)
+		return
+	}
+	if t.state == stateRunnable {
+		s.addRunnable(t)
+	}
+	s.next = next
+	if !t.co.Yield() {
+		panic(unwindSignal{})
+	}
+	if s.aborting {
+		abortTask()
+	}
+}
+
+// recordBlock records that t blocks in op on on.
+func (s *Sim) recordBlock(t *Task, op string, on describer) {
+	ev := Event{Kind: EvBlock, Task: t.id, Text: op, On: on.label()}
+	if w, ok := on.(sleepWait); ok {
+		ev.Arg = int(w.until)
+	}
+	s.record(ev)
 }
 
 // suspend hands control from the running task t back to the scheduler
@@ -374,23 +413,75 @@ func (s *Sim) remove(t *Task) {
 // point, if any (runnable if it can go on). It returns nil when the run is
 // over (all tasks ended, or s.failure is set). Every part of a step costs
 // O(log n) in the number of tasks.
+//
+// A step with no watch, no due timer and a task that can run (nearly
+// every step) takes the fast path: a few comparisons, then the strategy.
 func (s *Sim) pick(cur *Task, yielding bool) *Task {
 	s.steps++
-	if s.overStepBound() {
+	curOK := cur != nil && cur.state == stateRunnable
+	if s.steps > s.stepLimit || len(s.watches) > 0 || (s.runq.n == 0 && !curOK) ||
+		(len(s.timers) > 0 && s.timers[0].when <= s.now) {
+		if !s.prepare(cur) {
+			return nil
+		}
+		curOK = cur != nil && cur.state == stateRunnable
+	}
+	n := s.runq.n
+	if n == 0 {
+		return cur // curOK: the only task that can run
+	}
+	d := &s.dec
+	if !curOK {
+		if n == 1 {
+			return s.run(s.tasks[s.runq.first()])
+		}
+		d.Kind, d.N, d.Current, d.Yielding, d.rule = KindTask, n, -1, false, preemptNone
+	} else {
+		d.Kind, d.N, d.Current, d.Yielding, d.rule = KindTask, n+1, cur.id, yielding, preemptAllButFirst
+		if yielding {
+			d.rule = preemptLast
+		}
+	}
+	s.taskDecs++
+	i := s.decide(d)
+	if i < 0 {
 		return nil
+	}
+	id := d.Task(i)
+	if id == d.Current {
+		return cur
+	}
+	return s.run(s.tasks[id])
+}
+
+// run takes t, chosen to run next, out of the waiting tasks.
+func (s *Sim) run(t *Task) *Task {
+	s.remove(t)
+	if s.tracing {
+		s.record(Event{Kind: EvRun, Task: t.id})
+	}
+	return t
+}
+
+// prepare is the slow part of a step: the step bound, watches, timers,
+// and waiting for a task to become runnable. It reports false when the
+// run is over.
+func (s *Sim) prepare(cur *Task) bool {
+	if s.overStepBound() {
+		return false
 	}
 	s.pollWatches()
 	curOK := cur != nil && cur.state == stateRunnable
 	for s.runq.n == 0 && !curOK {
 		if s.live == 0 {
-			return nil
+			return false
 		}
 		if !s.fireTimer(false) {
 			s.failBlocked()
-			return nil
+			return false
 		}
 		if s.failure != nil {
-			return nil
+			return false
 		}
 		s.pollWatches()
 	}
@@ -402,48 +493,23 @@ func (s *Sim) pick(cur *Task, yielding bool) *Task {
 			break // the strategy let the tasks run first
 		}
 		if s.failure != nil {
-			return nil
+			return false
 		}
 		s.pollWatches()
 	}
 	if cur != nil && s.runq.has(cur.id) {
 		s.remove(cur) // a timer woke it during this step: it goes on as cur
 	}
-	curOK = cur != nil && cur.state == stateRunnable
-	n := s.runq.n
-	rule := preemptNone
-	if curOK {
-		n++
-		rule = preemptAllButFirst
-		if yielding {
-			rule = preemptLast
-		}
+	return true
+}
+
+// progress records that a task started or ended: the default step bound
+// counts steps from there.
+func (s *Sim) progress() {
+	s.progressAt = s.steps
+	if s.maxSteps == 0 {
+		s.stepLimit = s.steps + DefaultMaxSteps
 	}
-	var chosen *Task
-	if n == 1 {
-		if curOK {
-			chosen = cur
-		} else {
-			chosen = s.tasks[s.runq.first()]
-		}
-	} else {
-		curID := -1
-		if cur != nil {
-			curID = cur.id
-		}
-		s.dec = Decision{Kind: KindTask, N: n, Current: curID, Yielding: yielding, rule: rule, set: &s.runq}
-		s.taskDecs++
-		i := s.decide(&s.dec)
-		if i < 0 {
-			return nil
-		}
-		chosen = s.tasks[s.dec.Task(i)]
-	}
-	if chosen != cur {
-		s.remove(chosen)
-		s.record(Event{Kind: EvRun, Task: chosen.id})
-	}
-	return chosen
 }
 
 // overStepBound fails the run if it passed its step bound: the total of
@@ -476,32 +542,44 @@ func (s *Sim) decide(d *Decision) int {
 	if !ok {
 		return -1
 	}
-	if i < 0 || i >= d.N {
-		msg := fmt.Sprintf("decision %d (%s among %d options): strategy %s answered %d", d.Index, d.Kind, d.N, s.strategy.Name(), i)
-		if r, ok := s.strategy.(*replayStrategy); ok && r.err != nil {
-			msg = r.err.Error()
-		} else if ok && !r.lenient && r.pos > len(r.choices) {
-			msg = fmt.Sprintf("decision %d (%s among %d options): the schedule ended after %d decisions; %s", d.Index, d.Kind, d.N, len(r.choices), divergenceCause)
-		} else if ok {
-			msg = fmt.Sprintf("decision %d (%s among %d options): the schedule says option %d; %s", d.Index, d.Kind, d.N, i, divergenceCause)
-		} else if _, ok := s.strategy.(*dfsStrategy); ok {
-			msg = fmt.Sprintf("decision %d (%s among %d options): an earlier run of the same prefix had option %d here; the scenario is nondeterministic (it escapes the scheduler: map iteration order, time.Now, math/rand, state shared between runs)", d.Index, d.Kind, d.N, i)
-		}
-		s.fail(ErrDivergence, s.cur, nil, "", msg)
+	if uint(i) >= uint(d.N) {
+		s.badAnswer(d, i)
 		return -1
 	}
 	s.choices.add(i)
-	if d.Preempts(i) {
+	if d.rule != preemptNone && d.Preempts(i) {
 		s.preemptions++
 	}
-	if s.trace.on() {
-		ev := Event{Kind: EvDecide, Task: d.Current, Arg: i, N: d.N, Text: d.Kind.String()}
-		if d.Kind == KindTask {
-			ev.Obj = d.Task(i)
-		}
-		s.record(ev)
+	if s.tracing {
+		s.recordDecision(d, i)
 	}
 	return i
+}
+
+// badAnswer fails the run for the strategy's answer i, out of d's range.
+func (s *Sim) badAnswer(d *Decision, i int) {
+	msg := fmt.Sprintf("decision %d (%s among %d options): strategy %s answered %d", d.Index, d.Kind, d.N, s.strategy.Name(), i)
+	if r, ok := s.strategy.(*replayStrategy); ok && r.err != nil {
+		msg = r.err.Error()
+	} else if ok && !r.lenient && r.pos > len(r.choices) {
+		msg = fmt.Sprintf("decision %d (%s among %d options): the schedule ended after %d decisions; %s", d.Index, d.Kind, d.N, len(r.choices), divergenceCause)
+	} else if ok {
+		msg = fmt.Sprintf("decision %d (%s among %d options): the schedule says option %d; %s", d.Index, d.Kind, d.N, i, divergenceCause)
+	} else if _, ok := s.strategy.(*dfsStrategy); ok {
+		msg = fmt.Sprintf("decision %d (%s among %d options): an earlier run of the same prefix had option %d here; the scenario is nondeterministic (it escapes the scheduler: map iteration order, time.Now, math/rand, state shared between runs)", d.Index, d.Kind, d.N, i)
+	}
+	s.fail(ErrDivergence, s.cur, nil, "", msg)
+}
+
+// recordDecision records decision d's answer i in the trace.
+func (s *Sim) recordDecision(d *Decision, i int) {
+	// In the lane of the task at the scheduling point, even one that
+	// blocked (d.Current is then -1).
+	ev := Event{Kind: EvDecide, Task: s.taskID(), Arg: i, N: d.N, Text: d.Kind.String()}
+	if d.Kind == KindTask {
+		ev.Obj = d.Task(i)
+	}
+	s.record(ev)
 }
 
 // askStrategy calls the strategy. If it panics (rapid's Draw does, to
@@ -546,8 +624,9 @@ func (s *Sim) chooseRule(kind DecisionKind, n int, rule preemptRule) int {
 	if s.cur != nil {
 		cur = s.cur.id
 	}
-	s.dec = Decision{Kind: kind, N: n, Current: cur, rule: rule}
-	i := s.decide(&s.dec)
+	d := &s.dec
+	d.Kind, d.N, d.Current, d.Yielding, d.rule = kind, n, cur, false, rule
+	i := s.decide(d)
 	if i < 0 {
 		// The failure is recorded; unwind the task that asked.
 		if s.cur != nil {
@@ -572,7 +651,7 @@ func (s *Sim) Intn(n int) int {
 
 // record appends an event to the trace.
 func (s *Sim) record(ev Event) {
-	if !s.trace.on() {
+	if !s.tracing {
 		return
 	}
 	ev.Step, ev.At = s.steps, s.now
@@ -581,9 +660,14 @@ func (s *Sim) record(ev Event) {
 
 // op records that the current task did operation what on object on.
 func (s *Sim) op(what, on string) {
-	if s.trace.on() && s.cur != nil {
-		s.record(Event{Kind: EvOp, Task: s.cur.id, Text: what, On: on})
+	if s.tracing && s.cur != nil {
+		s.recordOp(what, on)
 	}
+}
+
+// recordOp is op's slow path, apart so that op is inlined.
+func (s *Sim) recordOp(what, on string) {
+	s.record(Event{Kind: EvOp, Task: s.cur.id, Text: what, On: on})
 }
 
 // Logf appends a note to the trace, in the current task's lane.
