@@ -120,6 +120,23 @@ func (d *Decision) Task(i int) int {
 	return d.set.kth(i)
 }
 
+// task is Task for a KindTask decision and an option i in range, as the
+// scheduler has them: rule is not preemptNone only when Current can go on.
+func (d *Decision) task(i int) int {
+	switch d.rule {
+	case preemptAllButFirst:
+		if i == 0 {
+			return d.Current
+		}
+		i--
+	case preemptLast:
+		if i == d.N-1 {
+			return d.Current
+		}
+	}
+	return d.set.kth(i)
+}
+
 // option is the inverse of Task: the option that runs task id, which must
 // be one of the decision's.
 func (d *Decision) option(id int) int {

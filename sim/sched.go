@@ -447,7 +447,7 @@ func (s *Sim) pick(cur *Task, yielding bool) *Task {
 	if i < 0 {
 		return nil
 	}
-	id := d.Task(i)
+	id := d.task(i)
 	if id == d.Current {
 		return cur
 	}

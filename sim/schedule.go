@@ -31,9 +31,11 @@ var ErrBadSchedule = errors.New("sim: bad schedule string")
 // of 4 or more equal decisions written as the digit, "_", the count and ".".
 // Indexes of 62 or more are written as "~", the number and ".".
 func EncodeSchedule(choices []int) string {
-	var b strings.Builder
-	b.Grow(len(scheduleVersion) + len(choices))
-	b.WriteString(scheduleVersion)
+	// Bytes appended to a slice sized for the common case (one digit per
+	// decision), converted once: a Builder's WriteByte per decision
+	// showed in the cost of every run.
+	buf := make([]byte, 0, len(scheduleVersion)+len(choices))
+	buf = append(buf, scheduleVersion...)
 	for i := 0; i < len(choices); {
 		c := choices[i]
 		j := i + 1
@@ -42,28 +44,27 @@ func EncodeSchedule(choices []int) string {
 		}
 		run := j - i
 		if run < 4 {
-			for k := 0; k < run; k++ {
-				writeChoice(&b, c)
+			for range run {
+				buf = appendChoice(buf, c)
 			}
 		} else {
-			writeChoice(&b, c)
-			b.WriteByte('_')
-			b.WriteString(strconv.Itoa(run))
-			b.WriteByte('.')
+			buf = appendChoice(buf, c)
+			buf = append(buf, '_')
+			buf = strconv.AppendInt(buf, int64(run), 10)
+			buf = append(buf, '.')
 		}
 		i = j
 	}
-	return b.String()
+	return string(buf)
 }
 
-func writeChoice(b *strings.Builder, c int) {
-	if c >= 0 && c < len(digits62) {
-		b.WriteByte(digits62[c])
-		return
+func appendChoice(buf []byte, c int) []byte {
+	if uint(c) < uint(len(digits62)) {
+		return append(buf, digits62[c])
 	}
-	b.WriteByte('~')
-	b.WriteString(strconv.Itoa(c))
-	b.WriteByte('.')
+	buf = append(buf, '~')
+	buf = strconv.AppendInt(buf, int64(c), 10)
+	return append(buf, '.')
 }
 
 // DecodeSchedule parses a schedule string made by [EncodeSchedule] or

@@ -37,8 +37,11 @@ func WithStallTimeout(d time.Duration) Option {
 
 // watchdog checks, every eighth of its timeout, that the scheduler has
 // resumed a task since the last check, and adds up how long the current
-// task has held the scheduler. It costs one timer per run, re-armed at
-// every check, and an atomic counter the scheduler bumps at every resume.
+// task has held the scheduler. The scheduler's side is an atomic counter
+// it bumps at every resume; the checks of every run in the process are
+// made by one shared timer (see dogs), so that starting and stopping a
+// watchdog costs a run two short critical sections, not a timer and a
+// system call.
 //
 // Wall time alone cannot tell a stall from a loaded machine: with several
 // test binaries on two cores a healthy task may get no CPU for seconds. So
@@ -57,13 +60,21 @@ type watchdog struct {
 	fire    func(msg string) // ends the program (see report)
 
 	last     uint64        // s.resumes at the last check
-	lastWall time.Time     // the last check
+	lastWall time.Time     // the last check, or the start
 	lastCPU  time.Duration // process CPU time at the last check
+	cpuRead  bool          // lastCPU has been read (not at the start: a system call)
 	stalled  time.Duration // the stall so far, as described above
+}
 
-	mu      sync.Mutex // guards timer and stopped
-	timer   *time.Timer
-	stopped bool
+// dogs is every armed watchdog of the process and the one timer that
+// checks them all, at the shortest tick among them; the timer is not
+// re-armed once none is left, so an idle process has no timer and no
+// goroutine of sim's.
+var dogs struct {
+	mu    sync.Mutex
+	set   map[*watchdog]struct{}
+	timer *time.Timer
+	tick  time.Duration // the timer's interval; 0 when it is not armed
 }
 
 // watchClock is what the watchdog reads of the world, injected by tests.
@@ -84,16 +95,43 @@ func startWatchdog(s *Sim, timeout time.Duration) *watchdog {
 		return nil
 	}
 	w := newWatchdog(s, timeout, realWatchClock, report)
-	w.mu.Lock()
-	w.timer = time.AfterFunc(w.tick(), w.check)
-	w.mu.Unlock()
+	dogs.mu.Lock()
+	defer dogs.mu.Unlock()
+	if dogs.set == nil {
+		dogs.set = make(map[*watchdog]struct{})
+	}
+	dogs.set[w] = struct{}{}
+	switch tick := w.tick(); {
+	case dogs.tick == 0:
+		dogs.tick = tick
+		dogs.timer = time.AfterFunc(tick, checkDogs)
+	case tick < dogs.tick:
+		dogs.tick = tick
+		dogs.timer.Reset(tick)
+	}
 	return w
 }
 
+// checkDogs is the shared timer's function: it checks every armed
+// watchdog, and re-arms itself while any is left.
+func checkDogs() {
+	dogs.mu.Lock()
+	defer dogs.mu.Unlock()
+	tick := time.Duration(0)
+	for w := range dogs.set {
+		w.check()
+		if t := w.tick(); tick == 0 || t < tick {
+			tick = t
+		}
+	}
+	dogs.tick = tick
+	if tick > 0 {
+		dogs.timer.Reset(tick)
+	}
+}
+
 func newWatchdog(s *Sim, timeout time.Duration, clock watchClock, fire func(string)) *watchdog {
-	w := &watchdog{s: s, timeout: timeout, clock: clock, fire: fire, lastWall: clock.now()}
-	w.lastCPU, _ = clock.cpu()
-	return w
+	return &watchdog{s: s, timeout: timeout, clock: clock, fire: fire, lastWall: clock.now()}
 }
 
 // report writes a stall's message and every goroutine's stack to
@@ -103,33 +141,26 @@ func report(msg string) {
 	panic(msg)
 }
 
-// stop disarms the watchdog; the run is over.
+// stop disarms the watchdog; the run is over. Once it returns, the
+// watchdog is not checked again.
 func (w *watchdog) stop() {
 	if w == nil {
 		return
 	}
-	w.mu.Lock()
-	w.stopped = true
-	w.timer.Stop()
-	w.mu.Unlock()
+	dogs.mu.Lock()
+	delete(dogs.set, w)
+	dogs.mu.Unlock()
 }
 
 // tick is the interval between checks: an eighth of the timeout, so that a
 // stall is reported within 9/8 of the timeout, not up to twice it.
 func (w *watchdog) tick() time.Duration { return max(w.timeout/8, time.Millisecond) }
 
+// check is one check of the watchdog: it fires if the run has stalled for
+// its timeout.
 func (w *watchdog) check() {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.stopped {
-		return
-	}
 	if w.observe() {
 		w.fire(w.s.stallMessage(w.timeout))
-		return
-	}
-	if w.timer != nil {
-		w.timer.Reset(w.tick())
 	}
 }
 
@@ -139,6 +170,13 @@ func (w *watchdog) observe() bool {
 	now := w.clock.now()
 	cpu, cpuOK := w.clock.cpu()
 	wall, used := now.Sub(w.lastWall), cpu-w.lastCPU
+	if !w.cpuRead {
+		// The first check: no CPU reading before it, so the interval
+		// since the start counts no CPU time (it cannot make a loaded
+		// machine look stalled; a stall is still reported within 9/8 of
+		// the timeout, as it counts from this check).
+		used, w.cpuRead = 0, true
+	}
 	w.lastWall, w.lastCPU = now, cpu
 	if n := w.s.resumes.Load(); n != w.last {
 		// Progress since the last check; a stall started at most a tick
