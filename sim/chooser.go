@@ -106,18 +106,7 @@ func (d *Decision) Task(i int) int {
 	if d.Kind != KindTask || i < 0 || i >= d.N {
 		return -1
 	}
-	switch {
-	case d.Current >= 0 && d.rule == preemptAllButFirst:
-		if i == 0 {
-			return d.Current
-		}
-		i--
-	case d.Current >= 0 && d.rule == preemptLast:
-		if i == d.N-1 {
-			return d.Current
-		}
-	}
-	return d.set.kth(i)
+	return d.task(i)
 }
 
 // task is Task for a KindTask decision and an option i in range, as the

@@ -35,7 +35,6 @@ type Sim struct {
 
 	objects     int
 	steps       int
-	progressAt  int        // s.steps when a task last started or ended
 	stepLimit   int        // past it, overStepBound has a livelock to report
 	tracing     bool       // events are recorded (not WithoutTrace)
 	choices     *choiceLog // from choiceLogs, handed back by release
@@ -506,7 +505,6 @@ func (s *Sim) prepare(cur *Task) bool {
 // progress records that a task started or ended: the default step bound
 // counts steps from there.
 func (s *Sim) progress() {
-	s.progressAt = s.steps
 	if s.maxSteps == 0 {
 		s.stepLimit = s.steps + DefaultMaxSteps
 	}
@@ -517,17 +515,14 @@ func (s *Sim) progress() {
 // row in which no task started or ended, which is what a livelock is (a
 // run of many short tasks is not one).
 func (s *Sim) overStepBound() bool {
-	if s.maxSteps > 0 {
-		if s.steps <= s.maxSteps {
-			return false
-		}
-		s.fail(ErrLivelock, nil, nil, "", fmt.Sprintf("the run passed %d scheduling points without ending%s", s.maxSteps, livelockHint))
-		return true
-	}
-	if s.steps-s.progressAt <= DefaultMaxSteps {
+	if s.steps <= s.stepLimit {
 		return false
 	}
-	s.fail(ErrLivelock, nil, nil, "", fmt.Sprintf("the run passed %d scheduling points in a row without a task starting or ending%s", DefaultMaxSteps, livelockHint))
+	if s.maxSteps > 0 {
+		s.fail(ErrLivelock, nil, nil, "", fmt.Sprintf("the run passed %d scheduling points without ending%s", s.maxSteps, livelockHint))
+	} else {
+		s.fail(ErrLivelock, nil, nil, "", fmt.Sprintf("the run passed %d scheduling points in a row without a task starting or ending%s", DefaultMaxSteps, livelockHint))
+	}
 	return true
 }
 
@@ -547,7 +542,7 @@ func (s *Sim) decide(d *Decision) int {
 		return -1
 	}
 	s.choices.add(i)
-	if d.rule != preemptNone && d.Preempts(i) {
+	if d.Preempts(i) {
 		s.preemptions++
 	}
 	if s.tracing {
