@@ -145,7 +145,9 @@ func pingPong(b *testing.B, n int) time.Duration {
 }
 
 // BenchmarkScenario4x100 measures whole runs of a scenario of 4 tasks of
-// 100 scheduling points each (runs/s = 1e9 / ns/op).
+// 100 scheduling points each (runs/s = 1e9 / ns/op): "fresh" runs each on
+// new goroutines, as a lone sim.Run does; "pooled" runs on a
+// GoroutinePool, as the runs of an Explore or Check worker do.
 func BenchmarkScenario4x100(b *testing.B) {
 	root := func(s *sim.Sim) {
 		x := sim.NewVar(s, 0)
@@ -159,11 +161,24 @@ func BenchmarkScenario4x100(b *testing.B) {
 		}
 		wg.Wait()
 	}
-	b.ReportAllocs()
-	for i := range b.N {
-		if _, err := sim.Run(root, sim.WithStrategy(sim.Random(uint64(i))), sim.WithoutTrace()); err != nil {
-			b.Fatal(err)
+	for _, pooled := range []bool{false, true} {
+		name := "fresh"
+		if pooled {
+			name = "pooled"
 		}
+		b.Run(name, func(b *testing.B) {
+			var pool *sim.GoroutinePool
+			if pooled {
+				pool = sim.NewGoroutinePool()
+				defer pool.Close()
+			}
+			b.ReportAllocs()
+			for i := range b.N {
+				if _, err := sim.Run(root, sim.WithStrategy(sim.Random(uint64(i))), sim.WithoutTrace(), sim.WithGoroutinePool(pool)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "runs/s")
+		})
 	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "runs/s")
 }

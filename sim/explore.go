@@ -333,9 +333,10 @@ func WithMaxRuns(n int) ExploreOption {
 	return exploreOptionFunc(func(c *exploreConfig) { c.maxRuns = n })
 }
 
-// with returns the run options for one run with strategy st.
-func (c *exploreConfig) with(st Strategy) []Option {
-	return append(slices.Clip(c.runOpts), WithStrategy(st), WithoutTrace())
+// with returns the run options for one run with strategy st, on the
+// goroutines of pool.
+func (c *exploreConfig) with(st Strategy, pool *GoroutinePool) []Option {
+	return append(slices.Clip(c.runOpts), WithStrategy(st), WithoutTrace(), WithGoroutinePool(pool))
 }
 
 func newExploreConfig(opts []ExploreOption) exploreConfig {
@@ -377,10 +378,12 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 	res := ExploreResult{Strategy: c.spec.String(), FirstSeed: c.first}
 	k := 0
 	if c.spec.needsK() {
+		pool := NewGoroutinePool()
 		for seed := range uint64(4) {
-			r, _ := Run(root, c.with(Random(seed))...)
+			r, _ := Run(root, c.with(Random(seed), pool)...)
 			k = max(k, r.TaskDecisions, 1)
 		}
+		pool.Close()
 		res.Calibration = 4
 	}
 
@@ -406,6 +409,8 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 	minFail.Store(math.MaxInt64)
 	worker := func() {
 		defer wg.Done()
+		pool := NewGoroutinePool() // one per worker: no lock contention
+		defer pool.Close()
 		for {
 			i := int(next.Add(1) - 1)
 			if i >= c.seeds || (!c.keepAll && int64(i) > minFail.Load()) {
@@ -416,7 +421,7 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 				return
 			}
 			seed := c.first + uint64(i)
-			r, err := Run(root, c.with(c.spec.strategy(seed, k))...)
+			r, err := Run(root, c.with(c.spec.strategy(seed, k), pool)...)
 			h := fnv.New64a()
 			h.Write([]byte(r.Schedule))
 			rec := runRecord{ran: true, steps: r.Steps, tasks: r.Tasks, hash: h.Sum64(),

@@ -32,6 +32,7 @@ type config struct {
 	noTrace  bool
 	// stallTimeout is the watchdog's limit; see WithStallTimeout.
 	stallTimeout time.Duration
+	pool         *GoroutinePool // see WithGoroutinePool
 }
 
 func defaultConfig() config {
@@ -110,7 +111,8 @@ type Result struct {
 // If the strategy panics, Run unwinds every task and re-raises the panic.
 //
 // Every call owns its scheduler: runs may proceed in parallel on different
-// goroutines. When Run returns, every goroutine it started has ended.
+// goroutines. When Run returns, every goroutine it started has ended, or,
+// with [WithGoroutinePool], waits in the pool.
 func Run(root func(s *Sim), opts ...Option) (*Result, error) {
 	cfg := defaultConfig()
 	for _, o := range opts {

@@ -20,12 +20,13 @@ type Sim struct {
 	maxSteps int
 
 	tasks    []*Task
-	runq     runSet        // runnable tasks waiting to run (never s.cur)
-	observer runSetWatcher // the strategy, if it keeps its own view of runq
-	cur      *Task         // the task running now, nil in the scheduler
-	next     *Task         // chosen by a task that parks, for the loop to resume
-	live     int           // tasks not yet ended
-	idle     []*coro.Coro  // coroutines whose task returned, for new tasks
+	runq     runSet         // runnable tasks waiting to run (never s.cur)
+	observer runSetWatcher  // the strategy, if it keeps its own view of runq
+	cur      *Task          // the task running now, nil in the scheduler
+	next     *Task          // chosen by a task that parks, for the loop to resume
+	live     int            // tasks not yet ended
+	idle     []*coro.Coro   // coroutines whose task returned, for new tasks
+	pool     *GoroutinePool // where idle coroutines come from and go to, if set
 
 	now    time.Duration // virtual time since epoch
 	timers timerHeap
@@ -93,6 +94,7 @@ func newSim(cfg config) *Sim {
 		maxSteps: cfg.maxSteps,
 		trace:    &Trace{epoch: cfg.epoch, off: cfg.noTrace},
 		choices:  choiceLogs.Get().(*choiceLog),
+		pool:     cfg.pool,
 	}
 	s.observer, _ = cfg.strategy.(runSetWatcher)
 	s.dec.set = &s.runq
@@ -139,6 +141,9 @@ func (s *Sim) start(t *Task) {
 		t.co = s.idle[n-1]
 		s.idle = s.idle[:n-1]
 		t.co.Reuse(t.body)
+	} else if co := s.pool.getIf(); co != nil {
+		t.co = co
+		co.Reuse(t.body)
 	} else {
 		t.co = coro.New(t.body)
 	}
@@ -236,8 +241,12 @@ func (s *Sim) unwind() {
 		s.cur = nil
 		t.co.Stop()
 	}
-	for _, co := range s.idle {
-		co.Stop()
+	if s.pool != nil {
+		s.pool.put(s.idle)
+	} else {
+		for _, co := range s.idle {
+			co.Stop()
+		}
 	}
 	s.idle = nil
 }

@@ -62,8 +62,10 @@ func Shrink(root func(s *Sim), schedule string, opts ...Option) (string, *Failur
 // shrinkGreedy is Shrink's greedy part: it never accepts a schedule with
 // more preemptions than the current one.
 func shrinkGreedy(root func(s *Sim), schedule string, opts []Option) (string, *Failure) {
+	pool := NewGoroutinePool()
+	defer pool.Close()
 	try := func(c []int) (string, *Failure) {
-		res, err := Run(root, append(slices.Clip(opts), WithStrategy(ReplayPrefix(EncodeSchedule(c))), WithoutTrace())...)
+		res, err := Run(root, append(slices.Clip(opts), WithStrategy(ReplayPrefix(EncodeSchedule(c))), WithoutTrace(), WithGoroutinePool(pool))...)
 		var f *Failure
 		if !errors.As(err, &f) || errors.Is(err, ErrDivergence) {
 			return "", nil

@@ -82,9 +82,11 @@ func (d *dfsStrategy) nextPrefix() ([]int, bool) {
 // run. It returns the number of runs and whether the search was complete.
 func dfsWalk(root func(s *Sim), opts []Option, bound, maxRuns int, stop func() bool, visit func(r *Result, err error) bool) (runs int, complete bool) {
 	var prefix []int
+	pool := NewGoroutinePool()
+	defer pool.Close()
 	for runs < maxRuns && !stop() {
 		st := &dfsStrategy{prefix: prefix, bound: bound}
-		r, err := Run(root, append(slices.Clip(opts), WithStrategy(st), WithoutTrace())...)
+		r, err := Run(root, append(slices.Clip(opts), WithStrategy(st), WithoutTrace(), WithGoroutinePool(pool))...)
 		runs++
 		if !visit(r, err) {
 			return runs, false

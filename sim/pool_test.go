@@ -1,0 +1,95 @@
+package sim_test
+
+import (
+	"runtime"
+	"testing"
+
+	"github.com/petermattis/goid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/tracebed/tracebed/sim"
+)
+
+// fanOut spawns n tasks that all wait for the last to start, and records
+// the goroutine id each task ran on.
+func fanOut(n int, ids map[int64]bool) func(s *sim.Sim) {
+	return func(s *sim.Sim) {
+		ids[goid.Get()] = true
+		gate, wg := sim.NewWaitGroup(s), sim.NewWaitGroup(s)
+		gate.Add(n)
+		for range n {
+			wg.Go("w", func() {
+				ids[goid.Get()] = true
+				gate.Done()
+				gate.Wait()
+				s.Yield()
+			})
+		}
+		wg.Wait()
+	}
+}
+
+// A run on a pool leaves its goroutines there; the next run starts its
+// tasks on them, and Close ends them.
+func TestGoroutinePool_ReusesAcrossRuns(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	pool := sim.NewGoroutinePool()
+	defer pool.Close()
+	first, second := map[int64]bool{}, map[int64]bool{}
+	_, err := sim.Run(fanOut(4, first), sim.WithGoroutinePool(pool))
+	require.NoError(t, err)
+	_, err = sim.Run(fanOut(4, second), sim.WithGoroutinePool(pool))
+	require.NoError(t, err)
+	for id := range second {
+		assert.True(t, first[id], "a task of the second run ran on a goroutine the first did not have")
+	}
+	before := runtime.NumGoroutine()
+	pool.Close()
+	assert.Less(t, runtime.NumGoroutine(), before, "Close ended no goroutine")
+}
+
+// A pool changes no schedule: runs with and without one, and the runs on
+// a pool after runs that failed, give the same results.
+func TestGoroutinePool_SameSchedules(t *testing.T) {
+	pool := sim.NewGoroutinePool()
+	defer pool.Close()
+	root := func(s *sim.Sim) {
+		x := sim.NewVar(s, 0)
+		wg := sim.NewWaitGroup(s)
+		for i := range 3 {
+			wg.Go("w", func() {
+				for range 5 {
+					x.Store(x.Peek() + 1)
+				}
+				if i == 2 && x.Peek() == 15 {
+					panic("last")
+				}
+			})
+		}
+		wg.Wait()
+	}
+	for seed := range uint64(40) {
+		want, wantErr := sim.Run(root, sim.WithStrategy(sim.Random(seed)))
+		got, gotErr := sim.Run(root, sim.WithStrategy(sim.Random(seed)), sim.WithGoroutinePool(pool))
+		require.Equal(t, want.Schedule, got.Schedule, "seed %d", seed)
+		require.Equal(t, wantErr != nil, gotErr != nil, "seed %d", seed)
+		require.Equal(t, want.Trace.Timeline(), got.Trace.Timeline(), "seed %d", seed)
+	}
+}
+
+// The pool keeps at most DefaultPoolSize goroutines: the rest end when
+// the run hands them back.
+func TestGoroutinePool_Bounded(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	pool := sim.NewGoroutinePool()
+	before := runtime.NumGoroutine()
+	_, err := sim.Run(fanOut(sim.DefaultPoolSize+100, map[int64]bool{}), sim.WithGoroutinePool(pool), sim.WithStrategy(sim.Random(3)))
+	require.NoError(t, err)
+	assert.Equal(t, before+sim.DefaultPoolSize, runtime.NumGoroutine())
+	pool.Close()
+	pool.Close() // twice is fine
+	_, err = sim.Run(fanOut(3, map[int64]bool{}), sim.WithGoroutinePool(pool))
+	require.NoError(t, err, "a run on a closed pool")
+}
