@@ -61,6 +61,11 @@ type Sim struct {
 
 	dec Decision // scratch, reused for every decision
 	due []*timer // scratch: the timers due now
+
+	// Inline room for the tasks and idle coroutines of small runs, which
+	// then allocate no slice for them.
+	tasksBuf [8]*Task
+	idleBuf  [8]*coro.Coro
 }
 
 // runSetWatcher is implemented by strategies that keep their own view of
@@ -97,6 +102,8 @@ func newSim(cfg config) *Sim {
 		pool:     cfg.pool,
 	}
 	s.observer, _ = cfg.strategy.(runSetWatcher)
+	s.tasks, s.idle = s.tasksBuf[:0], s.idleBuf[:0]
+	s.trace.tasks = s.trace.taskBuf[:0]
 	s.dec.set = &s.runq
 	s.tracing = !cfg.noTrace
 	s.stepLimit = DefaultMaxSteps

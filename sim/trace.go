@@ -164,6 +164,8 @@ type Trace struct {
 	off    bool
 	tasks  []TaskInfo
 	events []Event
+
+	taskBuf [8]TaskInfo // inline room for the tasks of small runs
 }
 
 func (tr *Trace) on() bool { return !tr.off }
