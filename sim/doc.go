@@ -139,10 +139,11 @@
 //
 // A scenario must be deterministic apart from sim's decisions. [Explore]
 // and [Check] run the failing seed and [DefaultRechecks] passing ones
-// again, twice each with a trace, and fail with [ErrNondeterminism],
-// naming the first event that differs, when two runs of one seed differ
-// (code that reads map iteration order, time.Now, math/rand or state
-// shared between runs). A harness that runs seeds itself checks the same
+// again (under DFS, the failing schedule and passing ones sampled over
+// the search), twice each with a trace, and fail with
+// [ErrNondeterminism], naming the first event that differs, when two
+// runs of one seed differ (code that reads map iteration order,
+// time.Now, math/rand, goroutine ids or state shared between runs). A harness that runs seeds itself checks the same
 // with [Recheck] (package testbed/env does). A replayed schedule or a DFS prefix that no
 // longer fits its run fails with [ErrDivergence], naming the same likely
 // cause, and prints the schedule that was given.

@@ -276,8 +276,8 @@ func WithContext(ctx context.Context) ExploreOption {
 	return exploreOptionFunc(func(c *exploreConfig) { c.ctx = ctx })
 }
 
-// WithRechecks sets how many passing seeds Explore and Check run again,
-// twice each, to check that the scenario is deterministic (default
+// WithRechecks sets how many passing seeds (or, under DFS, passing
+// schedules) Explore and Check run again, twice each, to check that the scenario is deterministic (default
 // [DefaultRechecks]; 0 checks only the failing seed). A mismatch is an
 // [ErrNondeterminism] failure.
 func WithRechecks(n int) ExploreOption {

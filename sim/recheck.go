@@ -15,8 +15,9 @@ import (
 // failure, naming the first event that differs.
 var ErrNondeterminism = errors.New("sim: nondeterministic scenario")
 
-// DefaultRechecks is the number of passing seeds [Explore] runs again to
-// check that the scenario is deterministic (the failing one always is).
+// DefaultRechecks is the number of passing seeds (or DFS schedules)
+// [Explore] runs again to check that the scenario is deterministic (the
+// failing one always is).
 const DefaultRechecks = 4
 
 // A RecheckRun is one run for [Recheck] to make again.

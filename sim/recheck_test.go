@@ -49,6 +49,34 @@ func TestCheck_DetectsAFailureThatDoesNotReplay(t *testing.T) {
 	assert.Contains(t, ft.Errors, "nondeterministic")
 }
 
+// DFS re-checks too: a passing scenario whose task name alternates
+// between runs, and a failure that happens on every other run only, are
+// reported as nondeterminism, naming the DFS run.
+func TestExploreDFS_DetectsNondeterminism(t *testing.T) {
+	names := func(s *sim.Sim) {
+		n := sharedRuns.Add(1)
+		s.Go(fmt.Sprint("worker", n%2), func() { s.Yield() })
+		s.Yield()
+	}
+	flaky := func(s *sim.Sim) {
+		x := sim.NewVar(s, 0)
+		s.Go("w", func() { x.Store(2) })
+		x.Store(1)
+		if sharedRuns.Add(1)%2 == 0 {
+			panic("only on even runs")
+		}
+	}
+	for name, root := range map[string]func(*sim.Sim){"names": names, "flaky": flaky} {
+		t.Run(name, func(t *testing.T) {
+			res := sim.Explore(root, sim.WithStrategySpec(mustSpec(t, "dfs:1")))
+			require.NotNil(t, res.Failure, "%s", res)
+			assert.ErrorIs(t, res.Failure, sim.ErrNondeterminism)
+			assert.Contains(t, res.Failure.Message, "DFS run")
+			assert.Contains(t, res.Failure.Report, res.Failure.Message)
+		})
+	}
+}
+
 // A deterministic scenario passes the recheck, under DFS too.
 func TestExplore_DeterministicPassesRecheck(t *testing.T) {
 	res := sim.Explore(mixedScenario, sim.WithSeeds(0, 20))

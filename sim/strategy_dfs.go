@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"slices"
+	"strings"
 )
 
 // DFS returns a spec for bounded exhaustive search: [Explore] (or [Check])
@@ -104,6 +105,13 @@ func exploreDFS(root func(s *Sim), c exploreConfig) ExploreResult {
 	res := ExploreResult{Strategy: c.spec.String()}
 	hashes := make(map[uint64]struct{})
 	n := 0 // runs so far
+	// Passing runs to re-check for determinism: those numbered 1, 2, 4,
+	// 8, ..., so that the sample spreads over a search of unknown length.
+	type sample struct {
+		run      int
+		schedule string
+	}
+	var passing []sample
 	res.Runs, res.Complete = dfsWalk(root, c.runOpts, c.spec.param, c.maxRuns, c.stopped, func(r *Result, err error) bool {
 		n++
 		res.TotalSteps += r.Steps
@@ -124,9 +132,39 @@ func exploreDFS(root func(s *Sim), c exploreConfig) ExploreResult {
 			}
 			return c.keepAll
 		}
+		if n&(n-1) == 0 {
+			passing = append(passing, sample{n, r.Schedule})
+		}
 		return true
 	})
 	res.CutShort = !res.Complete && c.stopped()
 	res.Distinct = len(hashes)
+
+	// Re-check the failing run and the last sampled passing ones, as the
+	// seeded explorations do: a DFS over a scenario that escapes the
+	// scheduler explores schedules that do not exist.
+	type recheckRun struct {
+		RecheckRun
+		run int // its number in the search
+	}
+	var runs []recheckRun
+	if f := res.Failure; f != nil {
+		schedule := f.Schedule
+		runs = append(runs, recheckRun{RecheckRun{Strategy: func() Strategy { return Replay(schedule) }, Failed: true, Message: f.Message}, res.failingRun})
+	}
+	for _, p := range passing[max(0, len(passing)-c.rechecks):] {
+		if c.rechecks > 0 {
+			runs = append(runs, recheckRun{RecheckRun{Strategy: func() Strategy { return Replay(p.schedule) }}, p.run})
+		}
+	}
+	for _, r := range runs {
+		if f := Recheck(root, []RecheckRun{r.RecheckRun}, c.runOpts...); f != nil {
+			msg := fmt.Sprintf("DFS run %d, %s", r.run, f.Message)
+			f.Report = strings.Replace(f.Report, f.Message, msg, 1)
+			f.Message = msg
+			res.Failure, res.failingRun = f, r.run
+			break
+		}
+	}
 	return res
 }
