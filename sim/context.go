@@ -5,11 +5,13 @@ import (
 	"time"
 )
 
-// ctxWatch is a pending wait on a done channel: a task blocked in
-// [Sim.WaitDone] or an [OnDone] case, or a sim context following a parent
-// that is not one. The scheduler polls watches at every step, so it sees
-// cancellations made by any context, as long as they are made by tasks or
-// timers of the simulation.
+// ctxWatch is a pending wait on the done channel of a context that is not
+// one of the simulation's (a sim context tells its waiters itself, see
+// [Sim.onDone]): a task blocked in [Sim.WaitDone] or an [OnDone] case, or
+// a sim context following such a parent. The scheduler polls watches at
+// every step, so it sees cancellations made by any context, as long as
+// they are made by tasks or timers of the simulation; a step costs
+// O(watches) only while there are some.
 type ctxWatch struct {
 	done <-chan struct{}
 	f    func()
@@ -21,6 +23,29 @@ func (s *Sim) watch(done <-chan struct{}, f func()) *ctxWatch {
 	w := &ctxWatch{done: done, f: f}
 	s.watches = append(s.watches, w)
 	return w
+}
+
+// onDone arranges for f to run once when ctx, whose done channel is d, is
+// done, and returns a function that cancels the arrangement. A sim
+// context of this simulation calls f itself, from the task or timer that
+// cancels it (at once if it is done already), so that waiting for it
+// costs the steps nothing; any other context is watched.
+func (s *Sim) onDone(ctx context.Context, d <-chan struct{}, f func()) (stop func()) {
+	if c, ok := ctx.(*simCtx); ok && c.s == s {
+		if c.err != nil {
+			f()
+			return func() {}
+		}
+		a := c.addAfter(f)
+		return func() {
+			if !a.done {
+				a.done = true
+				c.deadAfter++
+			}
+		}
+	}
+	w := s.watch(d, f)
+	return func() { w.dead = true }
 }
 
 // pollWatches fires the watches whose channel is closed, in registration
@@ -66,7 +91,9 @@ type simCtx struct {
 	err             error
 	timer           *timer
 	parentWatch     *ctxWatch
+	parentAfter     *afterFunc // its entry in a sim parent's afterFuncs
 	afterFuncs      []*afterFunc
+	deadAfter       int // afterFuncs entries stopped since the last compaction
 }
 
 type afterFunc struct {
@@ -124,7 +151,7 @@ func (s *Sim) newCtx(parent context.Context) *simCtx {
 		if p.err != nil {
 			c.cancel(p.err)
 		} else {
-			p.afterFuncs = append(p.afterFuncs, &afterFunc{f: func() { c.cancel(p.err) }})
+			c.parentAfter = p.addAfter(func() { c.cancel(p.err) })
 		}
 	default:
 		if d := parent.Done(); d != nil {
@@ -151,6 +178,10 @@ func (c *simCtx) cancel(err error) {
 	if c.parentWatch != nil {
 		c.parentWatch.dead = true
 	}
+	if a := c.parentAfter; a != nil && !a.done {
+		a.done = true // its parent need not keep it
+		c.Context.(*simCtx).deadAfter++
+	}
 	for _, a := range c.afterFuncs {
 		if !a.done {
 			a.done = true
@@ -174,20 +205,39 @@ func (c *simCtx) Err() error            { return c.err }
 // parent, follow its cancellation without starting a goroutine. f runs
 // synchronously, from the task or timer that cancels.
 func (c *simCtx) AfterFunc(f func()) (stop func() bool) {
-	a := &afterFunc{f: f}
 	if c.err != nil {
-		a.done = true
 		f()
 		return func() bool { return false }
 	}
-	c.afterFuncs = append(c.afterFuncs, a)
+	a := c.addAfter(f)
 	return func() bool {
 		if a.done {
 			return false
 		}
 		a.done = true
+		c.deadAfter++
 		return true
 	}
+}
+
+// addAfter registers f to run when c is cancelled. It drops the entries
+// stopped since the last time once they are half of them, so that a
+// long-lived context waited on in a loop (a select on ctx.Done() per
+// request) keeps only the live ones.
+func (c *simCtx) addAfter(f func()) *afterFunc {
+	if c.deadAfter > 16 && 2*c.deadAfter >= len(c.afterFuncs) {
+		kept := c.afterFuncs[:0]
+		for _, a := range c.afterFuncs {
+			if !a.done {
+				kept = append(kept, a)
+			}
+		}
+		clear(c.afterFuncs[len(kept):])
+		c.afterFuncs, c.deadAfter = kept, 0
+	}
+	a := &afterFunc{f: f}
+	c.afterFuncs = append(c.afterFuncs, a)
+	return a
 }
 
 func (c *simCtx) String() string { return "sim.WithCancel" }
@@ -213,12 +263,12 @@ func (s *Sim) WaitDone(ctx context.Context) error {
 	}
 	t := s.cur
 	fired := false
-	w := s.watch(d, func() { fired = true; s.wake(t) })
+	stop := s.onDone(ctx, d, func() { fired = true; s.wake(t) })
 	s.pollWatches()
 	for !fired {
 		s.block("wait", waitCtx{})
 	}
-	w.dead = true
+	stop()
 	return ctx.Err()
 }
 
@@ -228,9 +278,9 @@ func (waitCtx) describe() string { return "ctx.Done()" }
 func (waitCtx) label() string    { return "ctx" }
 
 type doneCase struct {
-	ctx context.Context
-	f   func(error)
-	w   *ctxWatch
+	ctx  context.Context
+	f    func(error)
+	stop func() // cancels the wait registered by enqueue
 }
 
 // OnDone is a select case that proceeds when ctx is done; f (which may be
@@ -261,7 +311,7 @@ func (dc *doneCase) enqueue(t *Task, st *selectState, idx int) {
 	if d == nil {
 		return
 	}
-	dc.w = t.s.watch(d, func() {
+	dc.stop = t.s.onDone(dc.ctx, d, func() {
 		if !st.done {
 			st.done, st.fired = true, idx
 			t.s.wake(t)
@@ -269,8 +319,9 @@ func (dc *doneCase) enqueue(t *Task, st *selectState, idx int) {
 	})
 }
 func (dc *doneCase) finish(st *selectState, fired bool) {
-	if dc.w != nil {
-		dc.w.dead = true
+	if dc.stop != nil {
+		dc.stop()
+		dc.stop = nil
 	}
 	if fired {
 		dc.commit()
