@@ -1,6 +1,7 @@
 package sim_test
 
 import (
+	"fmt"
 	"runtime"
 	"testing"
 
@@ -92,4 +93,21 @@ func TestGoroutinePool_Bounded(t *testing.T) {
 	pool.Close() // twice is fine
 	_, err = sim.Run(fanOut(3, map[int64]bool{}), sim.WithGoroutinePool(pool))
 	require.NoError(t, err, "a run on a closed pool")
+}
+
+// A Sim kept past its run and called from a task of a later run, on the
+// very goroutine its last task ran on, panics like any other stale call.
+func TestGoroutinePool_StaleSimPanics(t *testing.T) {
+	pool := sim.NewGoroutinePool()
+	defer pool.Close()
+	var old *sim.Sim
+	_, err := sim.Run(func(s *sim.Sim) { old = s }, sim.WithGoroutinePool(pool))
+	require.NoError(t, err)
+	var msg any
+	_, err = sim.Run(func(s *sim.Sim) {
+		defer func() { msg = recover() }()
+		old.Yield()
+	}, sim.WithGoroutinePool(pool))
+	require.NoError(t, err)
+	assert.Contains(t, fmt.Sprint(msg), "not a task of the simulation")
 }

@@ -248,6 +248,9 @@ func (s *Sim) unwind() {
 		s.cur = nil
 		t.co.Stop()
 	}
+	// No goroutine is the running task's any more: a call through this
+	// Sim from a later run's task on a pooled goroutine must panic too.
+	s.curGoid.Store(0)
 	if s.pool != nil {
 		s.pool.put(s.idle)
 	} else {
