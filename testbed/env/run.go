@@ -45,6 +45,11 @@ type Config struct {
 	// tracebed tool of this repository; NoCommand means there is no such
 	// tool, and a failure says how to replay it from Go code instead.
 	Command string
+
+	// pool is the goroutines an exploration worker's sim runs reuse.
+	// Each run makes its own scope manager, so no goroutine-local scope
+	// outlives its run.
+	pool *sim.GoroutinePool
 }
 
 // DefaultCommand runs the tracebed tool from the root of this repository:
@@ -145,6 +150,9 @@ func runSim(sc Scenario, p Platform, cfg Config, shown bool) (Outcome, *Failure)
 	}
 	if !shown {
 		opts = append(opts, sim.WithoutTrace())
+	}
+	if cfg.pool != nil {
+		opts = append(opts, sim.WithGoroutinePool(cfg.pool))
 	}
 	res, simErr := sim.Run(root, opts...)
 	out := Outcome{Scenario: sc.Name, Platform: p.Name, cfg: cfg}
@@ -375,13 +383,15 @@ func ExploreContext(ctx context.Context, sc Scenario, p Platform, x Exploration)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			pool := sim.NewGoroutinePool()
+			defer pool.Close()
 			for !stop.Load() && ctx.Err() == nil {
 				i := int(next.Add(1)) - 1
 				if i >= n {
 					return
 				}
 				cfg := x.Config
-				cfg.Strategy, cfg.Seed = x.Strategy, seedAt(i)
+				cfg.Strategy, cfg.Seed, cfg.pool = x.Strategy, seedAt(i), pool
 				out, f := runSim(sc, p, cfg, false)
 				h := fnv.New64a()
 				h.Write([]byte(out.Schedule))
