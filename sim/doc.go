@@ -26,7 +26,10 @@
 // # Tasks and scheduling points
 //
 // [Run] runs a root function as task 0; it starts more tasks with [Sim.Go].
-// Each task runs on a goroutine of its own, but only one runs at a time:
+// Each task runs on a goroutine of its own while it lives (a goroutine
+// whose task returned serves the next task to start, and with
+// [WithGoroutinePool], as in [Explore] and [Check], the next run's
+// tasks), but only one runs at a time:
 // control passes between them only at scheduling points, where the strategy
 // chooses who runs next. The scheduling points are exactly:
 //
@@ -143,10 +146,11 @@
 // the search), twice each with a trace, and fail with
 // [ErrNondeterminism], naming the first event that differs, when two
 // runs of one seed differ (code that reads map iteration order,
-// time.Now, math/rand, goroutine ids or state shared between runs). A harness that runs seeds itself checks the same
-// with [Recheck] (package testbed/env does). A replayed schedule or a DFS prefix that no
-// longer fits its run fails with [ErrDivergence], naming the same likely
-// cause, and prints the schedule that was given.
+// time.Now, math/rand, goroutine ids or state shared between runs). A
+// harness that runs seeds itself checks the same with [Recheck] (package
+// testbed/env does). A replayed schedule or a DFS prefix that no longer
+// fits its run fails with [ErrDivergence], naming the same likely cause,
+// and prints the schedule that was given.
 //
 // # Bounding an exploration
 //
