@@ -378,12 +378,14 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 	res := ExploreResult{Strategy: c.spec.String(), FirstSeed: c.first}
 	k := 0
 	if c.spec.needsK() {
-		pool := NewGoroutinePool()
-		for seed := range uint64(4) {
-			r, _ := Run(root, c.with(Random(seed), pool)...)
-			k = max(k, r.TaskDecisions, 1)
-		}
-		pool.Close()
+		func() {
+			pool := NewGoroutinePool()
+			defer pool.Close()
+			for seed := range uint64(4) {
+				r, _ := Run(root, c.with(Random(seed), pool)...)
+				k = max(k, r.TaskDecisions, 1)
+			}
+		}()
 		res.Calibration = 4
 	}
 
@@ -483,6 +485,9 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 	}
 	res.Distinct = len(hashes)
 	if f := recheck(root, c, &res, func(seed uint64) Strategy { return c.spec.strategy(seed, k) }); f != nil {
+		if res.Failure == nil || f.Seed != res.FailingSeed {
+			res.Failures++ // a passing seed, now a failure of its own kind
+		}
 		res.Failure, res.FailingSeed = f, f.Seed
 		res.failingRun = int(f.Seed-c.first) + 1
 	}

@@ -14,7 +14,8 @@ const DefaultPoolSize = 256
 // start their tasks on them instead of on new goroutines: a goroutine
 // whose stack has already grown, and no goroutine to create or end. Runs
 // share it with [WithGoroutinePool]; [Explore] and [Check] give each of
-// their workers one, and [Shrink] and DFS one each.
+// their workers one, and each DFS search and greedy [Shrink] pass uses
+// one.
 //
 // A pooled goroutine carries nothing of the run it served into the next
 // one that sim knows of, but it keeps its goroutine id: state keyed on
@@ -24,7 +25,12 @@ const DefaultPoolSize = 256
 // serves the next task to start; the determinism re-check of Explore and
 // Check reports a run that differs when made again.
 //
-// A pool is safe for concurrent use. Its zero value is not usable: call
+// A pool is safe for concurrent use, with one limit from the runtime: a
+// goroutine made by iter.Pull must be resumed from a goroutine with the
+// same OS-thread locking as the one that made it (the runtime ends the
+// process otherwise). Runs that share a pool, and its Close, must all run
+// on goroutines that did not call runtime.LockOSThread, or all on one
+// locked goroutine. Its zero value is not usable: call
 // [NewGoroutinePool]. Close it when done, or its goroutines live on.
 type GoroutinePool struct {
 	mu     sync.Mutex

@@ -2,7 +2,6 @@ package sim_test
 
 import (
 	"fmt"
-	"runtime"
 	"testing"
 
 	"github.com/petermattis/goid"
@@ -46,9 +45,6 @@ func TestGoroutinePool_ReusesAcrossRuns(t *testing.T) {
 	for id := range second {
 		assert.True(t, first[id], "a task of the second run ran on a goroutine the first did not have")
 	}
-	before := runtime.NumGoroutine()
-	pool.Close()
-	assert.Less(t, runtime.NumGoroutine(), before, "Close ended no goroutine")
 }
 
 // A pool changes no schedule: runs with and without one, and the runs on
@@ -78,21 +74,6 @@ func TestGoroutinePool_SameSchedules(t *testing.T) {
 		require.Equal(t, wantErr != nil, gotErr != nil, "seed %d", seed)
 		require.Equal(t, want.Trace.Timeline(), got.Trace.Timeline(), "seed %d", seed)
 	}
-}
-
-// The pool keeps at most DefaultPoolSize goroutines: the rest end when
-// the run hands them back.
-func TestGoroutinePool_Bounded(t *testing.T) {
-	defer goleak.VerifyNone(t)
-	pool := sim.NewGoroutinePool()
-	before := runtime.NumGoroutine()
-	_, err := sim.Run(fanOut(sim.DefaultPoolSize+100, map[int64]bool{}), sim.WithGoroutinePool(pool), sim.WithStrategy(sim.Random(3)))
-	require.NoError(t, err)
-	assert.Equal(t, before+sim.DefaultPoolSize, runtime.NumGoroutine())
-	pool.Close()
-	pool.Close() // twice is fine
-	_, err = sim.Run(fanOut(3, map[int64]bool{}), sim.WithGoroutinePool(pool))
-	require.NoError(t, err, "a run on a closed pool")
 }
 
 // A Sim kept past its run and called from a task of a later run, on the

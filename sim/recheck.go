@@ -43,11 +43,13 @@ type RecheckRun struct {
 // [Explore] and [Check] call it on the failing seed and a sample of
 // passing ones; a harness that runs seeds itself (as package testbed/env
 // does) calls it to check the same. opts are the options of the runs
-// (a [WithStrategy] among them is overridden, a [WithoutTrace] too).
+// (a [WithStrategy] among them is overridden, a [WithoutTrace] and a
+// [WithGoroutinePool] too: re-runs start on fresh goroutines, so that
+// state a pooled goroutine carries shows as a difference).
 func Recheck(root func(s *Sim), runs []RecheckRun, opts ...Option) *Failure {
 	for _, want := range runs {
 		run := func() (*Result, error) {
-			return Run(root, append(slices.Clip(opts), WithStrategy(want.Strategy()), withTrace())...)
+			return Run(root, append(slices.Clip(opts), WithStrategy(want.Strategy()), withTrace(), WithGoroutinePool(nil))...)
 		}
 		a, errA := run()
 		b, errB := run()
@@ -81,8 +83,11 @@ func Recheck(root func(s *Sim), runs []RecheckRun, opts ...Option) *Failure {
 }
 
 // recheck runs the failing run and a sample of passing ones again
-// ([Recheck]).
+// ([Recheck]), unless the exploration was cut short.
 func recheck(root func(s *Sim), c exploreConfig, res *ExploreResult, strategy func(seed uint64) Strategy) *Failure {
+	if c.stopped() {
+		return nil // cut short: make no more runs
+	}
 	var runs []RecheckRun
 	seedRun := func(seed uint64) RecheckRun {
 		return RecheckRun{Strategy: func() Strategy { return strategy(seed) }}

@@ -73,8 +73,27 @@ func TestExploreDFS_DetectsNondeterminism(t *testing.T) {
 			assert.ErrorIs(t, res.Failure, sim.ErrNondeterminism)
 			assert.Contains(t, res.Failure.Message, "DFS run")
 			assert.Contains(t, res.Failure.Report, res.Failure.Message)
+			assert.Positive(t, res.Failures, "a reported failure is counted")
 		})
 	}
+}
+
+// A DFS prefix that no longer fits its run is reported as the divergence
+// it is, not re-checked into a different report.
+func TestExploreDFS_DivergenceStaysADivergence(t *testing.T) {
+	var runs int
+	root := func(s *sim.Sim) {
+		runs++
+		n := 3
+		if runs >= 3 {
+			n = 2 // the third run's prefix asks for option 2
+		}
+		s.Intn(n)
+	}
+	res := sim.Explore(root, sim.WithStrategySpec(mustSpec(t, "dfs:2")))
+	require.NotNil(t, res.Failure, "%s", res)
+	assert.ErrorIs(t, res.Failure, sim.ErrDivergence)
+	assert.NotErrorIs(t, res.Failure, sim.ErrNondeterminism)
 }
 
 // A deterministic scenario passes the recheck, under DFS too.

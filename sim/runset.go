@@ -11,8 +11,8 @@ import (
 // that adding and removing a task, the i-th member in id order (a
 // decision's option i) and the rank of a member (the option of a task) all
 // cost O(log n) in the number of tasks: a scheduling step never walks the
-// tasks. A run of up to 64 tasks never touches the tree, and one of up to
-// 128 allocates nothing for the set.
+// tasks. A run of up to 64 tasks never touches the tree and allocates
+// nothing for the set.
 type runSet struct {
 	words []uint64 // membership bits: id i is bit i%64 of words[i/64]
 	tree  []int32  // 1-based over words: tree[i] counts members of words (i-lowbit(i), i]

@@ -148,7 +148,9 @@ func exploreDFS(root func(s *Sim), c exploreConfig) ExploreResult {
 		run int // its number in the search
 	}
 	var runs []recheckRun
-	if f := res.Failure; f != nil {
+	if f := res.Failure; f != nil && !errors.Is(f, ErrDivergence) {
+		// A divergence is already the nondeterminism report: its
+		// prefix, replayed, cannot repeat the message.
 		schedule := f.Schedule
 		runs = append(runs, recheckRun{RecheckRun{Strategy: func() Strategy { return Replay(schedule) }, Failed: true, Message: f.Message}, res.failingRun})
 	}
@@ -158,10 +160,16 @@ func exploreDFS(root func(s *Sim), c exploreConfig) ExploreResult {
 		}
 	}
 	for _, r := range runs {
+		if c.stopped() {
+			break // cut short: make no more runs
+		}
 		if f := Recheck(root, []RecheckRun{r.RecheckRun}, c.runOpts...); f != nil {
 			msg := fmt.Sprintf("DFS run %d, %s", r.run, f.Message)
 			f.Report = strings.Replace(f.Report, f.Message, msg, 1)
 			f.Message = msg
+			if !r.Failed {
+				res.Failures++ // a passing run, now a failure of its own kind
+			}
 			res.Failure, res.failingRun = f, r.run
 			break
 		}

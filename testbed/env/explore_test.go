@@ -75,9 +75,6 @@ func TestExploreDetectsNondeterminism(t *testing.T) {
 				sharedRuns.Store(1) // the first run fails
 				st, err := env.Explore(sc, env.Tasks, env.Exploration{Strategy: strategy, Seeds: 20, Workers: 1})
 				require.NoError(t, err)
-				if strategy == env.DFS && sc.Name == named.Name {
-					return // a DFS search re-checks its failing schedule only
-				}
 				require.NotNil(t, st.First, "%+v", st)
 				assert.ErrorIs(t, st.First, sim.ErrNondeterminism)
 				assert.Contains(t, st.First.Error(), "run twice, differed")
