@@ -272,7 +272,7 @@ func ExampleTask_Wait() {
 // one.
 func ExampleGoroutinePool() {
 	pool := sim.NewGoroutinePool()
-	defer pool.Close() // the pooled goroutines end here
+	defer pool.Close()  // the pooled goroutines end here
 	root := racyCounter // two tasks race to increment a counter
 	lost := 0
 	for seed := range uint64(100) {
