@@ -271,15 +271,17 @@ func (c *exploreConfig) stopped() bool {
 
 // WithContext makes Explore and Check stop starting runs once ctx is done;
 // the runs under way finish, and the result describes the runs made, with
-// CutShort set.
+// CutShort set. No determinism re-check ([WithRechecks]) is made after
+// that: its runs would be runs too.
 func WithContext(ctx context.Context) ExploreOption {
 	return exploreOptionFunc(func(c *exploreConfig) { c.ctx = ctx })
 }
 
 // WithRechecks sets how many passing seeds (or, under DFS, passing
-// schedules) Explore and Check run again, twice each, to check that the scenario is deterministic (default
-// [DefaultRechecks]; 0 checks only the failing seed). A mismatch is an
-// [ErrNondeterminism] failure.
+// schedules) Explore and Check run again, twice each, to check that the
+// scenario is deterministic (default [DefaultRechecks]; 0 checks only the
+// failing seed). A mismatch is an [ErrNondeterminism] failure, counted in
+// [ExploreResult.Failures].
 func WithRechecks(n int) ExploreOption {
 	return exploreOptionFunc(func(c *exploreConfig) { c.rechecks = max(n, 0) })
 }
