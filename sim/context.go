@@ -37,12 +37,7 @@ func (s *Sim) onDone(ctx context.Context, d <-chan struct{}, f func()) (stop fun
 			return func() {}
 		}
 		a := c.addAfter(f)
-		return func() {
-			if !a.done {
-				a.done = true
-				c.deadAfter++
-			}
-		}
+		return func() { c.stopAfter(a) }
 	}
 	w := s.watch(d, f)
 	return func() { w.dead = true }
@@ -178,9 +173,8 @@ func (c *simCtx) cancel(err error) {
 	if c.parentWatch != nil {
 		c.parentWatch.dead = true
 	}
-	if a := c.parentAfter; a != nil && !a.done {
-		a.done = true // its parent need not keep it
-		c.Context.(*simCtx).deadAfter++
+	if c.parentAfter != nil {
+		c.Context.(*simCtx).stopAfter(c.parentAfter) // its parent need not keep it
 	}
 	for _, a := range c.afterFuncs {
 		if !a.done {
@@ -210,14 +204,18 @@ func (c *simCtx) AfterFunc(f func()) (stop func() bool) {
 		return func() bool { return false }
 	}
 	a := c.addAfter(f)
-	return func() bool {
-		if a.done {
-			return false
-		}
-		a.done = true
-		c.deadAfter++
-		return true
+	return func() bool { return c.stopAfter(a) }
+}
+
+// stopAfter stops a, an entry of c.afterFuncs, and reports whether it was
+// still to run. A stopped entry counts towards addAfter's compaction.
+func (c *simCtx) stopAfter(a *afterFunc) bool {
+	if a.done {
+		return false
 	}
+	a.done = true
+	c.deadAfter++
+	return true
 }
 
 // addAfter registers f to run when c is cancelled. It drops the entries
