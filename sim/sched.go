@@ -23,7 +23,7 @@ type Sim struct {
 	runq     runSet         // runnable tasks waiting to run (never s.cur)
 	observer runSetWatcher  // the strategy, if it keeps its own view of runq
 	cur      *Task          // the task running now, nil in the scheduler
-	next     *Task          // chosen by a task that parks, for the loop to resume
+	home     coro.Home      // the scheduler's goroutine, which resumes tasks
 	live     int            // tasks not yet ended
 	idle     []*coro.Coro   // coroutines whose task returned, for new tasks
 	pool     *GoroutinePool // where idle coroutines come from and go to, if set
@@ -157,31 +157,49 @@ func (s *Sim) start(t *Task) {
 	t.body = nil
 }
 
-// loop is the scheduler: it resumes one task at a time until none is left or
-// the run fails, then unwinds every task.
+// loop is the scheduler: it resumes a task, and gets the turn back when a
+// task ends or the run is over (tasks hand the turn to one another
+// directly at scheduling points). Then it unwinds every task.
 func (s *Sim) loop() {
 	next := s.pick(nil, false)
 	for next != nil {
-		t := next
-		if t.co == nil {
-			s.start(t)
-		}
-		s.cur, t.state = t, stateRunning
-		s.curGoid.Store(t.goid)
-		s.resumes.Add(1)
-		out := t.co.Resume()
+		s.enter(next)
+		_, out := s.home.Resume(next.co)
 		if out == coro.Yielded {
-			next, s.next = s.next, nil
-			continue
+			break // a task's step found the run over
 		}
-		s.ended(t, out)
+		s.ended(s.cur, out)
 		if s.failure != nil {
 			break
 		}
 		next = s.pick(nil, false)
 	}
 	s.cur = nil
+	s.settle()
 	s.unwind()
+}
+
+// enter makes t the running task, just before the turn is handed to it.
+func (s *Sim) enter(t *Task) {
+	if t.co == nil {
+		s.start(t)
+	}
+	s.cur, t.state = t, stateRunning
+	s.curGoid.Store(t.goid)
+	s.resumes.Add(1)
+}
+
+// settle puts every goroutine that direct switches moved back into its own
+// coroutine's slot, so that it can be stopped or go to the pool.
+func (s *Sim) settle() {
+	for _, t := range s.tasks {
+		if t.co != nil {
+			s.home.Settle(t.co)
+		}
+	}
+	for _, co := range s.idle {
+		s.home.Settle(co)
+	}
 }
 
 // ended records the end of task t, which resumed with outcome out.
@@ -237,10 +255,8 @@ func (s *Sim) unwind() {
 			continue
 		}
 		for i := 0; t.state != stateDone && i < 100; i++ {
-			s.cur, t.state = t, stateRunning
-			s.curGoid.Store(t.goid)
-			s.resumes.Add(1)
-			if out := t.co.Resume(); out != coro.Yielded {
+			s.enter(t)
+			if _, out := s.home.Resume(t.co); out != coro.Yielded {
 				t.state = stateDone
 				s.live--
 			}
@@ -345,9 +361,15 @@ func (s *Sim) point(yielding bool) {
 	if t.state == stateRunnable {
 		s.addRunnable(t)
 	}
-	s.next = next
-	if !t.co.Yield() {
-		panic(unwindSignal{})
+	if next == nil {
+		if !t.co.Yield() { // the run is over
+			panic(unwindSignal{})
+		}
+	} else {
+		s.enter(next)
+		if !t.co.SwitchTo(next.co) {
+			panic(unwindSignal{})
+		}
 	}
 	if s.aborting {
 		abortTask()
@@ -374,9 +396,15 @@ func (s *Sim) block(op string, on describer) {
 	if t.state == stateRunnable {
 		s.addRunnable(t)
 	}
-	s.next = next
-	if !t.co.Yield() {
-		panic(unwindSignal{})
+	if next == nil {
+		if !t.co.Yield() { // the run is over
+			panic(unwindSignal{})
+		}
+	} else {
+		s.enter(next)
+		if !t.co.SwitchTo(next.co) {
+			panic(unwindSignal{})
+		}
 	}
 	if s.aborting {
 		abortTask()
@@ -644,7 +672,6 @@ func (s *Sim) chooseRule(kind DecisionKind, n int, rule preemptRule) int {
 	if i < 0 {
 		// The failure is recorded; unwind the task that asked.
 		if s.cur != nil {
-			s.next = nil
 			s.suspend(s.cur)
 		}
 		return 0
