@@ -85,9 +85,6 @@ func TestDFS_EnumeratesAllInterleavings(t *testing.T) {
 	assert.Greater(t, bounded.Runs, 1)
 }
 
-// TestRapid_ShrinksLostUpdate: drawing every decision from rapid, the
-// lost-update failure shrinks to a schedule of a handful of decisions and a
-// single preemption.
 func TestSchedule_RoundTrip(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		choices := rapid.SliceOf(rapid.OneOf(rapid.IntRange(0, 3), rapid.IntRange(0, 1000))).Draw(rt, "choices")

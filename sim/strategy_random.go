@@ -1,9 +1,9 @@
 package sim
 
 import (
-	"fmt"
 	"math/bits"
 	"math/rand/v2"
+	"strconv"
 )
 
 // Random returns the uniform random-walk strategy: at every decision each
@@ -19,7 +19,9 @@ type randomStrategy struct {
 	pcg  rand.PCG // called directly, not through a rand.Rand's interface
 }
 
-func (r *randomStrategy) Name() string           { return fmt.Sprintf("random(seed=%d)", r.seed) }
+func (r *randomStrategy) Name() string {
+	return "random(seed=" + strconv.FormatUint(r.seed, 10) + ")" // once per run: no fmt
+}
 func (r *randomStrategy) Seed() uint64           { return r.seed }
 func (r *randomStrategy) Choose(d *Decision) int { return intN(&r.pcg, d.N) }
 

@@ -1,0 +1,70 @@
+package sim_test
+
+import (
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"pgregory.net/rapid"
+
+	"github.com/tracebed/tracebed/sim"
+)
+
+// encodeByRuns is EncodeSchedule as its doc says it: the version, then each
+// maximal run of equal decisions, as digits when shorter than 4, else as
+// one digit, "_", the count and "."; indexes of 62 or more as "~N.".
+func encodeByRuns(choices []int) string {
+	const digits = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	one := func(c int) string {
+		if c < len(digits) {
+			return digits[c : c+1]
+		}
+		return "~" + strconv.Itoa(c) + "."
+	}
+	var b strings.Builder
+	b.WriteString("1:")
+	for i := 0; i < len(choices); {
+		j := i
+		for j < len(choices) && choices[j] == choices[i] {
+			j++
+		}
+		if j-i < 4 {
+			b.WriteString(strings.Repeat(one(choices[i]), j-i))
+		} else {
+			b.WriteString(one(choices[i]) + "_" + strconv.Itoa(j-i) + ".")
+		}
+		i = j
+	}
+	return b.String()
+}
+
+func TestEncodeSchedule_Runs(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		// Few distinct values, so that runs of every length occur.
+		value := rapid.OneOf(rapid.IntRange(0, 2), rapid.IntRange(60, 63))
+		var choices []int
+		for _, r := range rapid.SliceOf(rapid.IntRange(1, 7)).Draw(rt, "runs") {
+			c := value.Draw(rt, "value")
+			for range r {
+				choices = append(choices, c)
+			}
+		}
+		assert.Equal(rt, encodeByRuns(choices), sim.EncodeSchedule(choices))
+	})
+}
+
+// BenchmarkEncodeSchedule encodes the schedule of a run of 400 random
+// decisions among 4 options, as every run's Result does.
+func BenchmarkEncodeSchedule(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	choices := make([]int, 400)
+	for i := range choices {
+		choices[i] = r.IntN(4)
+	}
+	b.ReportAllocs()
+	for range b.N {
+		_ = sim.EncodeSchedule(choices)
+	}
+}
