@@ -137,8 +137,16 @@ func (r *runSet) first() int {
 }
 
 // selectBit returns the position of the set bit of rank k in w (0 ≤ k <
-// popcount(w)), halving the word by popcounts down to a byte.
+// popcount(w)): for a low rank (as in every run of a few tasks) by
+// clearing the k lowest set bits, which costs half of the general way,
+// halving the word by popcounts down to a byte.
 func selectBit(w uint64, k int) int {
+	if k < 8 {
+		for ; k > 0; k-- {
+			w &= w - 1
+		}
+		return bits.TrailingZeros64(w)
+	}
 	pos := 0
 	if c := bits.OnesCount32(uint32(w)); k >= c {
 		k -= c
