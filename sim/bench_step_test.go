@@ -17,8 +17,8 @@ func (first) Choose(d *sim.Decision) int { return 0 }
 // BenchmarkDecision compares the cost of one scheduling decision with n
 // runnable tasks against a raw iter.Pull switch-and-back (the "pull"
 // sub-benchmark: one op is one next() round trip). A decision is a Yield
-// of the running task, the strategy's choice, and the switch to the
-// chosen task through the scheduler: one coroutine round trip. Two tasks
+// of the running task, the strategy's choice, and the switch straight to
+// the chosen task: one coroutine switch, half a round trip. Two tasks
 // hand the turn back and forth; the other n-2 are spawned and runnable
 // (options of every decision) but never chosen. One op is one decision.
 //
