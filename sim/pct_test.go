@@ -89,3 +89,31 @@ func atomicityViolationFixed(m int) func(s *sim.Sim) {
 		wg.Wait()
 	}
 }
+
+// TestPCT_YielderGoesLast: a task that yields while another can run does
+// not run again before it, under PCT, for the first yielder of a run as for
+// the later ones (whose priorities count down from the first's).
+func TestPCT_YielderGoesLast(t *testing.T) {
+	for seed := range uint64(300) {
+		var order []string
+		_, err := sim.Run(func(s *sim.Sim) {
+			x := sim.NewVar(s, 0)
+			wg := sim.NewWaitGroup(s)
+			wg.Go("worker", func() {
+				for i := range 5 {
+					x.Store(i)
+				}
+				order = append(order, "worker done")
+			})
+			wg.Go("yielder", func() {
+				for range 2 {
+					s.Yield()
+					order = append(order, "yielder resumed")
+				}
+			})
+			wg.Wait()
+		}, sim.WithStrategy(sim.PCTWithSteps(seed, 1, 50)))
+		require.NoError(t, err)
+		require.Equal(t, []string{"worker done", "yielder resumed", "yielder resumed"}, order, "seed %d", seed)
+	}
+}

@@ -56,7 +56,9 @@ func PCTWithSteps(seed uint64, depth, k int) Strategy {
 	if k < 1 {
 		k = 1
 	}
-	p := &pctStrategy{seed: seed, depth: depth, k: k, rng: newRNG(seed)}
+	// Yielders take priorities -1, -2, ...: 0 marks a task not seen yet,
+	// which would give the first yielder a fresh random priority instead.
+	p := &pctStrategy{seed: seed, depth: depth, k: k, rng: newRNG(seed), low: -1}
 	n := min(depth-1, k-1) // as shuttle: a run of k steps has k-1 places to change
 	for len(p.change) < n {
 		c := 1 + p.rng.IntN(k)
