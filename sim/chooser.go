@@ -100,8 +100,11 @@ func (d *Decision) Preempts(i int) bool { return d.rule.preempts(i, d.N) }
 // Task returns, for a KindTask decision, the id of the task that option i
 // runs. If the task at the scheduling point can go on running, it is
 // option 0 (so choosing 0 never preempts), or, when it yields, option
-// N-1; the other runnable tasks fill the other options in id order. It
-// costs O(log n) in the number of tasks. For other kinds it returns -1.
+// N-1; the other runnable tasks fill the other options in id order, or,
+// at a Yield, in id order from the yielder's on, wrapping round (so that
+// option 0 hands the turn round the tasks that take turns in Yield loops,
+// instead of back and forth between two of them). It costs O(log n) in
+// the number of tasks. For other kinds it returns -1.
 func (d *Decision) Task(i int) int {
 	if d.Kind != KindTask || i < 0 || i >= d.N {
 		return -1
@@ -122,6 +125,13 @@ func (d *Decision) task(i int) int {
 		if i == d.N-1 {
 			return d.Current
 		}
+		// From the yielder's id on: the above members first.
+		below := d.set.rank(d.Current)
+		if above := d.N - 1 - below; i < above {
+			return d.set.kth(below + i)
+		} else {
+			return d.set.kth(i - above)
+		}
 	}
 	return d.set.kth(i)
 }
@@ -136,6 +146,12 @@ func (d *Decision) option(id int) int {
 		return d.N - 1
 	case d.Current >= 0 && d.rule == preemptAllButFirst:
 		return 1 + d.set.rank(id)
+	case d.Current >= 0 && d.rule == preemptLast:
+		below, r := d.set.rank(d.Current), d.set.rank(id)
+		if r >= below {
+			return r - below
+		}
+		return r + d.N - 1 - below
 	}
 	return d.set.rank(id)
 }

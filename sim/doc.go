@@ -101,7 +101,12 @@
 // preemption, so the default choice of DFS, [ReplayPrefix] and shrinking
 // runs another task), and under PCT it drops below every priority. A
 // join written as `for !t.Done() { s.Yield() }` therefore ends under every
-// strategy; [Task.Wait] needs no loop at all.
+// strategy while t can run, and tasks polling one another's flags in
+// Yield loops take turns round all of them (at a Yield the other tasks'
+// options run from the yielder's id on, wrapping round). If t waits on
+// virtual time (it sleeps, or waits for a timer), the loop is the polling
+// livelock of the section above: [Task.Wait] needs no loop and always
+// ends.
 //
 // # Failures
 //

@@ -50,6 +50,61 @@ func TestProgress_YieldLoopJoinEnds(t *testing.T) {
 	require.NoError(t, err)
 }
 
+// Tasks waiting on one another in Yield loops take turns round all of
+// them: at a Yield the default option runs the next task after the
+// yielder, not the first by id (which handed the turn back and forth
+// between two pollers while a third, the one they waited for, never ran).
+func TestProgress_PollersTakeTurns(t *testing.T) {
+	ring := func(s *sim.Sim) {
+		flags := make([]*sim.Var[bool], 5)
+		for i := range flags {
+			flags[i] = sim.NewVar(s, false)
+		}
+		wg := sim.NewWaitGroup(s)
+		for i := 4; i >= 1; i-- { // the last of the chain has the lowest id
+			wg.Go("poller", func() {
+				for !flags[i-1].Load() {
+					s.Yield()
+				}
+				flags[i].Store(true)
+			})
+		}
+		flags[0].Store(true)
+		for !flags[4].Load() {
+			s.Yield()
+		}
+		wg.Wait()
+	}
+	handshake := func(s *sim.Sim) {
+		f1, f2 := sim.NewVar(s, false), sim.NewVar(s, false)
+		a := s.Go("a", func() {
+			f1.Store(true)
+			for !f2.Load() {
+				s.Yield()
+			}
+		})
+		b := s.Go("b", func() {
+			for !f1.Load() {
+				s.Yield()
+			}
+			f2.Store(true)
+		})
+		a.Wait()
+		b.Wait()
+	}
+	for name, root := range map[string]func(*sim.Sim){"ring": ring, "handshake": handshake} {
+		t.Run(name, func(t *testing.T) {
+			_, err := sim.Run(root, sim.WithStrategy(sim.ReplayPrefix("1:+")), sim.WithMaxSteps(20000))
+			require.NoError(t, err, "every default decision")
+			for _, spec := range progressSpecs(t) {
+				res := sim.Explore(root, sim.WithSeeds(0, 50), sim.WithStrategySpec(spec), sim.WithMaxRuns(1000),
+					sim.WithRunOptions(sim.WithMaxSteps(20000)))
+				require.Nil(t, res.Failure, "%s: %s", spec, res)
+			}
+		})
+	}
+}
+
 // Polling a deadline that is due now ends: the due timer is a choice at
 // every scheduling point, not only when every task is blocked.
 func TestProgress_PollingADueDeadlineEnds(t *testing.T) {

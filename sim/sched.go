@@ -574,7 +574,7 @@ func (s *Sim) overStepBound() bool {
 }
 
 // livelockHint explains the livelock a polling loop makes on virtual time.
-const livelockHint = " (a task polling a future instant in a Yield loop never sees it come: virtual time moves only when no task can run; wait with Sleep, a timer, Select or WaitDone instead)"
+const livelockHint = " (if a task waits in a Yield loop for something a future instant brings, such as a deadline or a sleeping task, it never sees it come: virtual time moves only when no task can run; wait with Sleep, a timer, Select, WaitDone or Task.Wait instead)"
 
 // decide asks the strategy, validates and records its answer. It returns
 // -1 (with s.failure set) if the answer is out of range.
