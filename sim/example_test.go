@@ -289,3 +289,35 @@ func ExampleGoroutinePool() {
 	// Output:
 	// runs that lost an update: 32
 }
+
+// Code that explores seeds itself measures PCT's k as Explore does, so
+// that its change points reach as far as its runs go: here past a private
+// prefix of 20 steps, after which a check-then-act races a setter.
+func ExampleCalibrate() {
+	root := func(s *sim.Sim) {
+		set := sim.NewVar(s, false)
+		priv := sim.NewVar(s, 0)
+		wg := sim.NewWaitGroup(s)
+		wg.Go("long", func() {
+			for i := range 20 {
+				priv.Store(i)
+			}
+			if !set.Load() && set.Load() {
+				panic("the flag changed between the check and the act")
+			}
+		})
+		wg.Go("once", func() { set.Store(true) })
+		wg.Wait()
+	}
+	cal := sim.Calibrate(root)
+	fmt.Println("longest calibration run:", cal.Longest, "task decisions; k =", cal.K)
+	for seed := range uint64(1000) {
+		if _, err := sim.Run(root, sim.WithStrategy(sim.PCTWithSteps(seed, 2, cal.K))); err != nil {
+			fmt.Println("seed", seed, "fails")
+			break
+		}
+	}
+	// Output:
+	// longest calibration run: 28 task decisions; k = 35
+	// seed 17 fails
+}

@@ -26,7 +26,8 @@ import (
 //	dfs:P        bounded exhaustive search, P preemptions
 //
 // PCT needs the number k of task decisions of a run; [Explore] measures it
-// as the most task decisions in four runs of Random(0..3) first, so that a seed alone still replays.
+// first with [Calibrate], whose runs depend on the scenario alone, so that
+// a seed alone still replays.
 type StrategySpec struct {
 	kind  string // random, pct, portfolio, dfs, custom
 	param int    // pct depth or dfs preemptions
@@ -153,18 +154,22 @@ type ExploreResult struct {
 	TotalSteps, MaxSteps int
 	// MaxTasks is the largest number of tasks in one run.
 	MaxTasks int
-	// K is the largest k of the PCT runs the bound is computed from
-	// (PCTRuns; 0 if none ran): each of them made at most its k task
-	// decisions, so k is what the runs had, not an estimate.
+	// K is the k the PCT runs drew their change points over (0 if no PCT
+	// run counts in PCTRuns): [Calibration.K], measured by [Calibrate].
+	// PCT's bound covers a bug whose change points lie
+	// within the first K task decisions of a run.
 	K int
-	// PCTRuns is the number of runs of PCT of depth PCTDepth (all the
-	// runs of pct:D, the depth-2 runs of a portfolio) that kept within
-	// their k, as nearly every PCT run does ([PCTWithSteps]): the runs
+	// LongestRun is the most task decisions of any run made, calibration
+	// included. When it is above K, runs went further than PCT's change
+	// points reached: the bound does not cover what happens past K.
+	LongestRun int
+	// PCTRuns is the number of passing runs of PCT of depth PCTDepth (all
+	// the runs of pct:D, the depth-2 runs of a portfolio): the runs
 	// [ExploreResult.MissBound] is computed from.
 	PCTRuns, PCTDepth int
-	// Calibration counts runs made only to fit PCT's k, not in Runs: the
-	// four Random runs that give the first estimate, and the runs PCT made
-	// again with a larger k ([Result.Runs] - 1 per seed).
+	// Calibration counts runs made only to measure or fit PCT's k, not in
+	// Runs: the runs of [Calibrate], and the runs PCT made again with a
+	// larger k ([Result.Runs] - 1 per seed).
 	Calibration int
 	// Complete reports, for DFS, that every schedule within the
 	// preemption bound was run.
@@ -193,12 +198,16 @@ func (r ExploreResult) RunsToFailure() int {
 	return r.failingRun
 }
 
-// MissBound returns, for the PCTRuns clean PCT runs, the bound
-// (1 - 1/(n·k^(d-1)))^PCTRuns on the probability that a bug of depth d
-// (at most PCTDepth) was missed, with n = MaxTasks (the most tasks in a
-// run, root included: the tasks PCT chooses among) and k = K, the largest
-// k those runs kept within. It returns 1 (no bound) when no PCT run of
-// depth PCTDepth kept within its k.
+// MissBound returns, for the PCTRuns passing PCT runs, the bound
+// (1 - 1/(n·K^(d-1)))^PCTRuns on the probability that they all missed a
+// bug of depth d (at most PCTDepth) whose change points lie within the
+// first K task decisions of a run, with n = MaxTasks (the most tasks in a
+// run, root included: the tasks PCT chooses among). Each run counts with
+// the k its first attempt drew over, K, whatever [Run] made of it after.
+// It returns 1 (no bound) when no PCT run of depth PCTDepth counts.
+//
+// The bound says nothing of a bug further in than K: compare K with
+// LongestRun.
 func (r ExploreResult) MissBound(depth int) float64 {
 	if r.PCTRuns == 0 || depth > r.PCTDepth {
 		return 1
@@ -218,6 +227,9 @@ func (r ExploreResult) String() string {
 		r.Runs, r.Strategy, r.Distinct, r.Failures, avg, r.MaxSteps, r.MaxTasks)
 	if r.K > 0 {
 		s += fmt.Sprintf(", k=%d", r.K)
+		if r.LongestRun > r.K {
+			s += fmt.Sprintf(" (longest run %d task decisions)", r.LongestRun)
+		}
 	}
 	if r.Calibration > 0 {
 		s += fmt.Sprintf(" (%d calibration runs)", r.Calibration)
@@ -380,15 +392,8 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 	res := ExploreResult{Strategy: c.spec.String(), FirstSeed: c.first}
 	k := 0
 	if c.spec.needsK() {
-		func() {
-			pool := NewGoroutinePool()
-			defer pool.Close()
-			for seed := range uint64(4) {
-				r, _ := Run(root, c.with(Random(seed), pool)...)
-				k = max(k, r.TaskDecisions, 1)
-			}
-		}()
-		res.Calibration = 4
+		cal := Calibrate(root, c.runOpts...)
+		k, res.Calibration, res.LongestRun = cal.K, cal.Runs, cal.Longest
 	}
 
 	type runRecord struct {
@@ -397,9 +402,8 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 		hash         uint64
 		fail         *Failure
 		runs         int // Result.Runs
-		pctK         int
+		taskDecs     int
 		pctDepth     int
-		pctFits      bool
 	}
 	var (
 		next    atomic.Int64
@@ -429,7 +433,7 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 			h := fnv.New64a()
 			h.Write([]byte(r.Schedule))
 			rec := runRecord{ran: true, steps: r.Steps, tasks: r.Tasks, hash: h.Sum64(),
-				runs: r.Runs, pctK: r.pctK, pctDepth: r.pctDepth, pctFits: r.pctFits}
+				runs: r.Runs, taskDecs: r.longest, pctDepth: r.pctDepth}
 			if errors.As(err, &rec.fail) {
 				for {
 					cur := minFail.Load()
@@ -472,10 +476,13 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 			continue
 		}
 		res.Calibration += rec.runs - 1
-		if rec.pctDepth == res.PCTDepth && rec.pctFits && rec.fail == nil {
+		// Every PCT run counts: its first attempt drew its change points
+		// over [1, k], whatever Run made of it after.
+		if res.PCTDepth > 0 && rec.pctDepth == res.PCTDepth && rec.fail == nil {
 			res.PCTRuns++
-			res.K = max(res.K, rec.pctK)
+			res.K = k
 		}
+		res.LongestRun = max(res.LongestRun, rec.taskDecs)
 		res.Runs++
 		res.TotalSteps += rec.steps
 		res.MaxSteps = max(res.MaxSteps, rec.steps)

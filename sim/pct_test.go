@@ -26,6 +26,40 @@ func TestPCT_FindsTheAsymmetricBug(t *testing.T) {
 	require.NotNil(t, dfs.Failure, "dfs:1 missed the bug: %s", dfs)
 }
 
+// PCT's k reaches as far as PCT's runs go, so pct:2 finds a depth-2 bug
+// however deep in the run it lies, within what its bound promises; and on
+// the fixed program the bound is stated for a k that covers the runs.
+func TestPCT_KReachesTheBug(t *testing.T) {
+	for _, m := range []int{30, 120} {
+		t.Run(fmt.Sprint(m), func(t *testing.T) {
+			bug := checkThenAct(m)
+			dfs := sim.Explore(bug, sim.WithStrategySpec(sim.DFS(1)))
+			require.NotNil(t, dfs.Failure, "dfs:1 missed the bug: %s", dfs)
+			// With n = 3 tasks and k about 1.25·m, one run in 3k finds it:
+			// 4,000 seeds miss it with probability about 2e-4 at m = 120
+			// (and the seeds are fixed: the test is deterministic).
+			res := sim.Explore(bug, sim.WithSeeds(0, 4000), sim.WithStrategySpec(mustSpec(t, "pct:2")))
+			require.NotNil(t, res.Failure, "pct:2 missed a bug dfs:1 finds: %s, miss bound %.2g", res, res.MissBound(2))
+
+			fixed := sim.Explore(func(s *sim.Sim) {
+				set := sim.NewVar(s, false)
+				wg := sim.NewWaitGroup(s)
+				wg.Go("long", func() {
+					for range m {
+						set.Update(func(b bool) bool { return b })
+					}
+				})
+				wg.Go("once", func() { set.Store(true) })
+				wg.Wait()
+			}, sim.WithSeeds(0, 50), sim.WithStrategySpec(mustSpec(t, "pct:2")))
+			require.Nil(t, fixed.Failure)
+			assert.GreaterOrEqual(t, fixed.K, m, "k must reach past the prefix: %s", fixed)
+			assert.LessOrEqual(t, fixed.LongestRun, fixed.K, "runs went past k: %s", fixed)
+			assert.Equal(t, 50, fixed.PCTRuns)
+		})
+	}
+}
+
 // Every passing PCT run Run returns kept within the k its strategy name gives, and
 // the run was made again when its first k was too small.
 func TestPCT_KIsWhatTheRunHad(t *testing.T) {

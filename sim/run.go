@@ -93,10 +93,12 @@ type Result struct {
 	// more when [PCT] made the run again with a larger k.
 	Runs int
 
-	// For a PCT run: its k and depth, and whether the run kept within k
-	// (so that PCT's bound holds for it).
-	pctK, pctDepth int
-	pctFits        bool
+	// pctDepth is a PCT run's depth (0 for other strategies).
+	pctDepth int
+	// longest is the most task decisions among the Runs attempts: more
+	// than TaskDecisions when PCT made a run again, since it does so for
+	// a run longer than its k.
+	longest int
 }
 
 // Run runs root as task 0 of a new simulation and returns when every task
@@ -121,9 +123,11 @@ func Run(root func(s *Sim), opts ...Option) (*Result, error) {
 	if cfg.strategy == nil {
 		cfg.strategy = Random(0)
 	}
+	longest := 0
 	for attempt := 1; ; attempt++ {
 		res, err := runOnce(root, cfg)
-		res.Runs = attempt
+		longest = max(longest, res.TaskDecisions)
+		res.Runs, res.longest = attempt, longest
 		if p, ok := cfg.strategy.(*pctStrategy); ok && err == nil {
 			if next := p.again(res.TaskDecisions, attempt); next != nil {
 				cfg.strategy = next
@@ -147,7 +151,7 @@ func runOnce(root func(s *Sim), cfg config) (*Result, error) {
 	}
 	res := s.result()
 	if p, ok := cfg.strategy.(*pctStrategy); ok {
-		res.pctK, res.pctDepth, res.pctFits = p.fits(res.TaskDecisions)
+		res.pctDepth = p.depth
 	}
 	if s.failure != nil {
 		return res, s.failure

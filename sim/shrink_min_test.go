@@ -25,7 +25,7 @@ func minPreemptions(t *testing.T, bug plantedBug) int {
 }
 
 // TestShrink_ReachesTheMinimum: on every planted bug, the schedule Shrink
-// returns from a random failing run has exactly the preemptions of the
+// returns from a random (or PCT) failing run has exactly the preemptions of the
 // first failure a bounded DFS finds. On the relay (B7) greedy passes stop
 // at dozens of preemptions, where two suffice.
 func TestShrink_ReachesTheMinimum(t *testing.T) {
@@ -34,8 +34,13 @@ func TestShrink_ReachesTheMinimum(t *testing.T) {
 		t.Run(bug.name, func(t *testing.T) {
 			want := minPreemptions(t, bug)
 			assert.Equal(t, bug.depth, want+1, "the listed PCT depth is the DFS depth plus one")
+			// Start from Random's failure, which has the most preemptions
+			// to shrink, or PCT's where Random finds none (B8).
 			res := sim.Explore(bug.root, sim.WithSeeds(0, 20_000), sim.WithStrategySpec(mustSpec(t, "random")))
-			require.NotNil(t, res.Failure, "random did not find it: %s", res)
+			if res.Failure == nil {
+				res = sim.Explore(bug.root, sim.WithSeeds(0, 20_000), sim.WithStrategySpec(mustSpec(t, "pct:3")))
+			}
+			require.NotNil(t, res.Failure, "neither random nor pct:3 found it: %s", res)
 			short, f := sim.Shrink(bug.root, res.Failure.Schedule)
 			require.NotNil(t, f, "the shrunk schedule %s must fail", short)
 			assert.ErrorIs(t, f, bug.kind)

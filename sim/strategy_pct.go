@@ -6,9 +6,9 @@ import (
 )
 
 // DefaultPCTSteps is the estimate of k (the number of task decisions of a
-// run) that [PCT] starts from. [Check] and [Explore] start from a measured
-// k instead, with [PCTWithSteps]; either way the k a run reports is one it
-// really kept within (see [PCTWithSteps]).
+// run) that [PCT] starts from. [Check] and [Explore] start from the k
+// [Calibrate] measures instead, with [PCTWithSteps]; either way the k a run
+// reports is one it really kept within (see [PCTWithSteps]).
 const DefaultPCTSteps = 50
 
 // PCT returns the probabilistic concurrency testing strategy of Burckhardt
@@ -49,6 +49,14 @@ const maxPCTAttempts = 16
 // returned. A run that fails is returned at once: its failure is real
 // whatever k it had. Since the runs a seed makes depend on the seed
 // alone, the seed still replays.
+//
+// Fitting k to a run is not enough on its own, for a run's length depends
+// on its change points: one that fires early, before the long task's
+// prefix is done, cuts the run short, and a run so cut fits a k too small
+// to reach the bug. The guarantee is the first attempt's, for a bug whose
+// change points lie within its k; so a k that reaches as far as runs go
+// must come first, and [Explore] and [Check] measure one with [Calibrate]
+// (PCT runs without change points among them) before the first seed.
 func PCTWithSteps(seed uint64, depth, k int) Strategy {
 	if depth < 1 {
 		depth = 1
@@ -97,12 +105,6 @@ func (p *pctStrategy) again(taskDecs, attempt int) Strategy {
 		return nil
 	}
 	return PCTWithSteps(p.seed, p.depth, max(2*p.k, taskDecs))
-}
-
-// fits reports whether a run of taskDecs task decisions kept within k, and
-// so has PCT's guarantee; k and depth are returned for the bound.
-func (p *pctStrategy) fits(taskDecs int) (k, depth int, ok bool) {
-	return p.k, p.depth, taskDecs <= p.k
 }
 
 // added gives a task its initial priority when first seen (at its spawn,

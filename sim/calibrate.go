@@ -1,0 +1,76 @@
+package sim
+
+import "math"
+
+// Calibration runs: how many, and of what, make the k PCT starts from.
+const (
+	// calibrationRandom is the number of Random runs (seeds 0, 1, ...).
+	calibrationRandom = 4
+	// calibrationPCTMin and calibrationPCTMax bound the PCT depth-1 runs:
+	// they go on until calibrationPCTQuiet runs in a row found no longer
+	// run.
+	calibrationPCTMin, calibrationPCTMax, calibrationPCTQuiet = 8, 64, 8
+)
+
+// Calibration is what [Calibrate] measured.
+type Calibration struct {
+	// K is the k PCT explorations start from: the most task decisions of
+	// one calibration run, Longest, and a quarter more.
+	K int
+	// Longest is the most task decisions of one calibration run (at
+	// least 1).
+	Longest int
+	// Runs is the number of times root ran, PCT's runs made again with a
+	// larger k included.
+	Runs int
+}
+
+// Calibrate measures the number k of task decisions of a run, as [Explore]
+// and [Check] do before exploring with PCT, so that code exploring seeds
+// itself can give [PCTWithSteps] the same k (and a seed replays with it).
+// opts are the options of the runs to come ([WithMaxSteps], say); a
+// strategy among them is overridden.
+//
+// PCT's guarantee covers a bug only if the change points it needs lie
+// within the first k task decisions, so k must reach as far as runs go.
+// Random runs alone underestimate it: a task with a long private prefix
+// runs it alone under Random, once the other tasks have ended, with no
+// decision at all, when under PCT every step of the prefix is a decision.
+// So Calibrate also makes PCT runs of depth 1, which have no change point:
+// each runs its random priority order to its natural end, as the PCT runs
+// to come will until their change points fire. Their count adapts to the
+// scenario: they go on until 8 runs in a row found no longer run (at
+// least 8, at most 64), so that a scenario with many orders gets more.
+// And since PCT's change points, which calibration runs have none of,
+// interleave the tasks more and can make a run longer still, K has a
+// quarter more than the longest run as headroom: a PCT run that goes
+// further all the same is made again with a larger k (see
+// [PCTWithSteps]), and [ExploreResult.LongestRun] says how far runs went.
+// The result depends on root and opts alone.
+func Calibrate(root func(s *Sim), opts ...Option) Calibration {
+	pool := NewGoroutinePool()
+	defer pool.Close()
+	c := Calibration{Longest: 1}
+	run := func(st Strategy) bool {
+		r, _ := Run(root, append(opts, WithStrategy(st), WithoutTrace(), WithGoroutinePool(pool))...)
+		c.Runs += r.Runs
+		longer := r.TaskDecisions > c.Longest
+		c.Longest = max(c.Longest, r.TaskDecisions)
+		return longer
+	}
+	for seed := range uint64(calibrationRandom) {
+		run(Random(seed))
+	}
+	quiet := 0
+	for seed := uint64(0); seed < calibrationPCTMax && (seed < calibrationPCTMin || quiet < calibrationPCTQuiet); seed++ {
+		// Depth 1 draws no change point, so k is only the bound past
+		// which Run would make the run again: none is needed.
+		if run(PCTWithSteps(seed, 1, math.MaxInt32)) {
+			quiet = 0
+		} else {
+			quiet++
+		}
+	}
+	c.K = c.Longest + (c.Longest+3)/4
+	return c
+}
