@@ -91,3 +91,46 @@ func TestExploreDeterministicPassesRecheck(t *testing.T) {
 	assert.Nil(t, st.First)
 	assert.Zero(t, st.Failures)
 }
+
+// checkThenAct is sim's asymmetric planted bug on env: a private prefix of
+// m queue operations, then a check and an act with a scheduling point
+// between, racing a task that sets the flag once. Only runs where the long
+// task has priority get to the check, m+3 task decisions in.
+func checkThenAct(m int) env.Scenario {
+	return env.Scenario{Name: "check-then-act", Platforms: []env.Platform{env.Tasks}, Run: func(e env.Env) error {
+		set := false // tasks run one at a time: no lock needed
+		var broken error
+		private := env.NewQueue[int](e, m+1)
+		long := e.Go("long", func() {
+			for i := range m {
+				private.Put(i)
+			}
+			checked := set
+			private.Put(m)
+			if !checked && set {
+				broken = errors.New("the flag changed between the check and the act")
+			}
+		})
+		once := e.Go("once", func() { set = true })
+		long.Join()
+		once.Join()
+		return broken
+	}}
+}
+
+// PCT in explorations draws its change points over the k the scenario's
+// runs have, measured as sim.Explore measures it: with a fixed k of 50,
+// runs that a change point had cut short fitted it, and pct missed a bug
+// 200 decisions in (in 3,000 seeds; it now fails 4 of them, as PCT of
+// depth 3 finds a depth-2 bug with probability at least 1/(n·k²) per run).
+// A failing seed replays with the same k.
+func TestExplorePCTReachesTheBug(t *testing.T) {
+	sc := checkThenAct(200)
+	st, err := env.Explore(sc, env.Tasks, env.Exploration{Strategy: env.PCT, Seeds: 3000, Workers: 2})
+	require.NoError(t, err)
+	require.NotNil(t, st.First, "pct missed the bug: %+v", st)
+	assert.GreaterOrEqual(t, st.K, 200, "k must reach past the prefix")
+	out, err := env.RunSim(sc, env.Tasks, env.Config{Strategy: env.PCT, Seed: st.First.Seed})
+	require.Error(t, err, "seed %d must fail again", st.First.Seed)
+	assert.Equal(t, st.First.Schedule, out.Schedule)
+}

@@ -46,6 +46,9 @@ type Config struct {
 	// tool, and a failure says how to replay it from Go code instead.
 	Command string
 
+	// pctK is PCT's k, measured once per exploration (calibrate); 0
+	// until then.
+	pctK int
 	// pool is the goroutines an exploration worker's sim runs reuse.
 	// Each run makes its own scope manager, so no goroutine-local scope
 	// outlives its run.
@@ -134,6 +137,7 @@ func runSim(sc Scenario, p Platform, cfg Config, shown bool) (Outcome, *Failure)
 	if cfg.Strategy == "" {
 		cfg.Strategy = Random
 	}
+	cfg = cfg.calibrated(sc, p)
 	var (
 		e        *simEnv
 		checkErr error
@@ -305,6 +309,9 @@ type Stats struct {
 	// itself, First is that run instead, its Err wrapping
 	// sim.ErrNondeterminism, and Failures counts it.
 	First *Failure
+	// K is the k of PCT's runs (task decisions per run, measured on the
+	// scenario first: see PCT); 0 for other strategies.
+	K int
 	// Cut reports that the exploration's context ended it before its
 	// budget was run (ExploreContext).
 	Cut bool
@@ -352,6 +359,8 @@ func ExploreContext(ctx context.Context, sc Scenario, p Platform, x Exploration)
 	if x.Strategy == DFS {
 		return exploreDFS(ctx, sc, p, x)
 	}
+	x.Config.Strategy = x.Strategy
+	x.Config = x.Config.calibrated(sc, p) // once, for every seed and the re-check
 	// This shard's seeds are FirstSeed+Shard, then every Shards-th:
 	// computed as the workers take them, never listed.
 	n := 0
@@ -421,7 +430,7 @@ func ExploreContext(ctx context.Context, sc Scenario, p Platform, x Exploration)
 		}()
 	}
 	wg.Wait()
-	st := Stats{Scenario: sc.Name, Platform: p.Name, Strategy: x.Strategy, Runs: runs, Distinct: len(hashes), Failures: fails, First: first}
+	st := Stats{Scenario: sc.Name, Platform: p.Name, Strategy: x.Strategy, Runs: runs, Distinct: len(hashes), Failures: fails, First: first, K: x.pctK}
 	st.Cut = ctx.Err() != nil && runs < n && !stop.Load()
 	if ctx.Err() == nil {
 		var seeds []uint64
@@ -487,9 +496,25 @@ func (cfg Config) simStrategy() sim.Strategy {
 		return sim.Replay(cfg.Schedule)
 	}
 	if cfg.Strategy == "" {
-		return Random.sim(cfg.Seed)
+		return Random.sim(cfg.Seed, 0)
 	}
-	return cfg.Strategy.sim(cfg.Seed)
+	return cfg.Strategy.sim(cfg.Seed, cfg.pctK)
+}
+
+// calibrated returns cfg with PCT's k measured, if its runs need one and
+// it has none yet: the k sim.Explore would give PCT on this scenario,
+// platform and config, which depends on nothing else, so that a seed
+// replays with the k its exploration had.
+func (cfg Config) calibrated(sc Scenario, p Platform) Config {
+	if cfg.Strategy != PCT || cfg.Schedule != "" || cfg.pctK > 0 {
+		return cfg
+	}
+	var opts []sim.Option
+	if cfg.MaxSteps > 0 {
+		opts = append(opts, sim.WithMaxSteps(cfg.MaxSteps))
+	}
+	cfg.pctK = sim.Calibrate(checkedRoot(sc, p, cfg, nil), opts...).K
+	return cfg
 }
 
 // checkedRoot is the sim root of a run of sc whose failed checks are a

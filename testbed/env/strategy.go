@@ -14,9 +14,11 @@ const (
 	// Random picks uniformly among runnable tasks at each step.
 	Random Strategy = "random"
 	// PCT is probabilistic concurrency testing with depth PCTDepth. Its k
-	// (task decisions per run) starts at sim.DefaultPCTSteps and is raised
-	// by sim.Run whenever a run is longer, so the guarantee holds for the
-	// runs made.
+	// (task decisions per run) is measured on the scenario first, as
+	// sim.Explore measures it (sim.Calibrate), once per exploration and
+	// again, the same, for a replay of one seed: the change points reach
+	// as far as the scenario's runs go. A run longer still is made again
+	// by sim.Run with k raised (sim.PCTWithSteps).
 	PCT Strategy = "pct"
 	// DFS is bounded exhaustive search with DFSPreemptions preemptions:
 	// the "seeds" budget caps the number of schedules, and a failure is
@@ -47,11 +49,11 @@ func StrategyByName(name string) (Strategy, error) {
 	return "", fmt.Errorf("%w %q (have random, pct, dfs)", ErrUnknownStrategy, name)
 }
 
-// sim returns the sim strategy for one seed.
-func (st Strategy) sim(seed uint64) sim.Strategy {
+// sim returns the sim strategy for one seed; k is PCT's.
+func (st Strategy) sim(seed uint64, k int) sim.Strategy {
 	switch st {
 	case PCT:
-		return sim.PCT(seed, PCTDepth)
+		return sim.PCTWithSteps(seed, PCTDepth, k)
 	default:
 		return sim.Random(seed)
 	}

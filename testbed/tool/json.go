@@ -31,6 +31,7 @@ type rowJSON struct {
 	Runs      int          `json:"runs"`
 	Distinct  int          `json:"distinct"`
 	Failures  int          `json:"failures"`
+	PCTK      int          `json:"pct_k,omitempty"`
 	ElapsedMS int64        `json:"elapsed_ms"`
 	Cut       bool         `json:"cut"`
 	Broken    bool         `json:"broken"`
@@ -102,7 +103,7 @@ func failureObject(f *env.Failure) *failureJSON {
 func rowObject(st env.Stats, broken bool) rowJSON {
 	return rowJSON{
 		Scenario: st.Scenario, Platform: st.Platform, Strategy: string(st.Strategy),
-		Runs: st.Runs, Distinct: st.Distinct, Failures: st.Failures,
+		Runs: st.Runs, Distinct: st.Distinct, Failures: st.Failures, PCTK: st.K,
 		ElapsedMS: st.Elapsed.Milliseconds(), Cut: st.Cut, Broken: broken,
 		OK: (st.Failures > 0) == broken, First: failureObject(st.First),
 	}

@@ -54,6 +54,7 @@ type (
 		Runs      int         `json:"runs"`
 		Distinct  int         `json:"distinct"`
 		Failures  int         `json:"failures"`
+		PCTK      int         `json:"pct_k"`
 		ElapsedMS int64       `json:"elapsed_ms"`
 		Cut       bool        `json:"cut"`
 		Broken    bool        `json:"broken"`
@@ -114,6 +115,7 @@ func TestRunJSON(t *testing.T) {
 		assert.True(t, strings.HasPrefix(r.First.Replay, "go run ./cmd/tracebed replay -scenario clientserver/noextract "), r.First.Replay)
 		assert.NotEmpty(t, r.First.Schedule)
 		assert.Equal(t, r.Strategy == "dfs", r.First.Seed == nil, "a dfs failure has a schedule, no seed")
+		assert.Equal(t, r.Strategy == "pct", r.PCTK > 0, "only a pct row has a k")
 	}
 
 	// A failing row: not ok, and the exit status says so.
