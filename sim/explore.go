@@ -172,7 +172,9 @@ type ExploreResult struct {
 	// larger k ([Result.Runs] - 1 per seed).
 	Calibration int
 	// Complete reports, for DFS, that every schedule within the
-	// preemption bound was run.
+	// preemption bound was run: never when the determinism re-check found
+	// the scenario escaping the scheduler, since the tree searched was
+	// then not the scenario's.
 	Complete bool
 	// CutShort reports that the exploration stopped before it was done
 	// because its context ended or its time budget ran out
@@ -404,6 +406,9 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 		runs         int // Result.Runs
 		taskDecs     int
 		pctDepth     int
+		// schedule is kept for the runs the determinism re-check may
+		// make again (the 1st, 2nd, 4th, 8th, ...): they must repeat it.
+		schedule string
 	}
 	var (
 		next    atomic.Int64
@@ -434,6 +439,9 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 			h.Write([]byte(r.Schedule))
 			rec := runRecord{ran: true, steps: r.Steps, tasks: r.Tasks, hash: h.Sum64(),
 				runs: r.Runs, taskDecs: r.longest, pctDepth: r.pctDepth}
+			if n := i + 1; n&(n-1) == 0 {
+				rec.schedule = r.Schedule
+			}
 			if errors.As(err, &rec.fail) {
 				for {
 					cur := minFail.Load()
@@ -493,7 +501,13 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 		}
 	}
 	res.Distinct = len(hashes)
-	if f := recheck(root, c, &res, func(seed uint64) Strategy { return c.spec.strategy(seed, k) }); f != nil {
+	var sampled []sampledRun
+	for i, rec := range recs[:limit] {
+		if rec.ran && rec.fail == nil && rec.schedule != "" {
+			sampled = append(sampled, sampledRun{c.first + uint64(i), rec.schedule})
+		}
+	}
+	if f := recheck(root, c, &res, sampled, func(seed uint64) Strategy { return c.spec.strategy(seed, k) }); f != nil {
 		if res.Failure == nil || f.Seed != res.FailingSeed {
 			res.Failures++ // a passing seed, now a failure of its own kind
 		}

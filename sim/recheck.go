@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // ErrNondeterminism occurs when the same seed (or DFS schedule), run
@@ -26,17 +28,23 @@ type RecheckRun struct {
 	// strategy of a seed, or a [Replay] of a schedule.
 	Strategy func() Strategy
 	// Failed says the run failed when it was first made: its re-runs
-	// must fail too. A run that passed is compared only between its two
-	// re-runs.
+	// must fail too. Otherwise it passed, and its re-runs must pass: a
+	// scenario whose runs change with state shared across them (a
+	// counter of runs) can fail both re-runs alike, which comparing them
+	// with each other alone would take for a real failure.
 	Failed bool
 	// Message, if set, is the first failure's [Failure.Message], which
 	// the re-runs must repeat.
 	Message string
+	// Schedule, if set, is the schedule the run took when first made,
+	// which the re-runs must take too.
+	Schedule string
 }
 
 // Recheck makes each run again, twice, with a trace, and compares the two
 // re-runs' schedules, trace hashes ([Trace.Hash]) and outcomes with each
-// other and with what the run did first. It returns an
+// other, and their outcomes and schedules with what the run did first
+// (RecheckRun.Failed, Message and Schedule). It returns an
 // [ErrNondeterminism] failure for the first run that differs, naming the
 // first event that differs, or nil if every run repeated itself.
 //
@@ -58,13 +66,17 @@ func Recheck(root func(s *Sim), runs []RecheckRun, opts ...Option) *Failure {
 		case a.Schedule != b.Schedule || a.Trace.Hash() != b.Trace.Hash():
 			what = firstDifference(a.Trace, b.Trace)
 		case errString(errA) != errString(errB):
-			what = fmt.Sprintf("one run ended with %q, the other with %q", errString(errA), errString(errB))
+			what = fmt.Sprintf("one run ended with %s, the other with %s", clipQuote(errString(errA)), clipQuote(errString(errB)))
 		case want.Failed && (errA == nil || want.Message != "" && errString(errA) != want.Message):
 			first := "it failed"
 			if want.Message != "" {
 				first = fmt.Sprintf("it failed (%s)", want.Message)
 			}
-			what = fmt.Sprintf("%s, and passed or failed otherwise when run again: %q", first, errString(errA))
+			what = fmt.Sprintf("%s, and passed or failed otherwise when run again: %s", first, clipQuote(errString(errA)))
+		case !want.Failed && errA != nil:
+			what = fmt.Sprintf("it passed when first run, and failed when run again: %s", clipQuote(errString(errA)))
+		case want.Schedule != "" && a.Schedule != want.Schedule:
+			what = "its schedule when run again is not the first run's: " + scheduleDifference(want.Schedule, a.Schedule)
 		default:
 			continue
 		}
@@ -82,9 +94,16 @@ func Recheck(root func(s *Sim), runs []RecheckRun, opts ...Option) *Failure {
 	return nil
 }
 
-// recheck runs the failing run and a sample of passing ones again
-// ([Recheck]), unless the exploration was cut short.
-func recheck(root func(s *Sim), c exploreConfig, res *ExploreResult, strategy func(seed uint64) Strategy) *Failure {
+// sampledRun is a passing run the determinism re-check may make again.
+type sampledRun struct {
+	seed     uint64
+	schedule string // the schedule it took
+}
+
+// recheck runs the failing run and c.rechecks of the sampled passing ones
+// again ([Recheck]; see pickRechecks), unless the exploration was cut
+// short.
+func recheck(root func(s *Sim), c exploreConfig, res *ExploreResult, sampled []sampledRun, strategy func(seed uint64) Strategy) *Failure {
 	if c.stopped() {
 		return nil // cut short: make no more runs
 	}
@@ -94,18 +113,25 @@ func recheck(root func(s *Sim), c exploreConfig, res *ExploreResult, strategy fu
 	}
 	if res.Failure != nil {
 		r := seedRun(res.FailingSeed)
-		r.Failed, r.Message = true, res.Failure.Message
+		r.Failed, r.Message, r.Schedule = true, res.Failure.Message, res.Failure.Schedule
 		runs = append(runs, r)
 	}
-	if n := min(c.rechecks, res.Runs); n > 0 {
-		for i := range n {
-			s := res.FirstSeed + uint64(i*res.Runs/n)
-			if res.Failure == nil || s != res.FailingSeed {
-				runs = append(runs, seedRun(s))
-			}
-		}
+	for _, p := range pickRechecks(sampled, c.rechecks) {
+		r := seedRun(p.seed)
+		r.Schedule = p.schedule
+		runs = append(runs, r)
 	}
 	return Recheck(root, runs, c.runOpts...)
+}
+
+// pickRechecks returns n of the sampled runs (in the order they ran): the
+// first, which state shared across runs has changed the most under since,
+// and the last n-1, which ran under the most of it.
+func pickRechecks[T any](sampled []T, n int) []T {
+	if n <= 0 || len(sampled) <= n {
+		return sampled[:min(len(sampled), max(n, 0))]
+	}
+	return append([]T{sampled[0]}, sampled[len(sampled)-(n-1):]...)
 }
 
 // withTrace undoes a WithoutTrace: a re-run is compared by its trace.
@@ -157,4 +183,37 @@ func firstDifference(a, b *Trace) string {
 		}
 	}
 	return "the traces are the same but the schedules differ"
+}
+
+// maxQuoted bounds the text of a message quoted in another message.
+const maxQuoted = 200
+
+// clipQuote quotes s, cut to maxQuoted bytes (on a rune boundary) with
+// the length it had: a report quotes a failure's message, and a schedule
+// or a panic value can be megabytes.
+func clipQuote(s string) string {
+	if len(s) <= maxQuoted {
+		return strconv.Quote(s)
+	}
+	cut := maxQuoted
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s... (%d bytes)", strconv.Quote(s[:cut]), len(s))
+}
+
+// scheduleDifference says where two schedules first differ: the decision
+// and its option in each.
+func scheduleDifference(first, again string) string {
+	a, errA := DecodeSchedule(first)
+	b, errB := DecodeSchedule(again)
+	if errA != nil || errB != nil {
+		return fmt.Sprintf("%s, then %s", clipQuote(first), clipQuote(again))
+	}
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return fmt.Sprintf("decision %d took option %d the first time and %d when run again", i, a[i], b[i])
+		}
+	}
+	return fmt.Sprintf("the first run made %d decisions, the run again %d", len(a), len(b))
 }

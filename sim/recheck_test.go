@@ -142,3 +142,59 @@ func ExampleRecheck() {
 	fmt.Println(errors.Is(f, sim.ErrNondeterminism))
 	// Output: true
 }
+
+// lateRuns is package state a scenario counts its runs with: from the
+// 11th run of a process on, it behaves otherwise, the same on every run.
+var lateRuns atomic.Int64
+
+// Re-runs are compared with the run they repeat, not only with each
+// other: a scenario that fails from its 11th run on (a counter shared
+// across runs) fails its re-runs the same way twice, which two re-runs
+// alone cannot tell from a real failure; the seeds that passed first
+// fail now. Seeded and DFS explorations both say so.
+func TestExplore_RecheckComparesWithTheFirstRun(t *testing.T) {
+	fails := func(s *sim.Sim) {
+		late := lateRuns.Add(1) > 10
+		s.Go("worker", func() { s.Yield() })
+		s.Yield()
+		if late {
+			panic("a run after the 10th")
+		}
+	}
+	// start sets the counter so that the 11th run comes after a few of
+	// the exploration's: after PCT's calibration runs, within DFS's six.
+	for _, c := range []struct {
+		spec  string
+		start int64
+	}{{"random", 0}, {"pct:2", -100}, {"dfs:2", 6}} {
+		t.Run(c.spec, func(t *testing.T) {
+			lateRuns.Store(c.start)
+			res := sim.Explore(fails, sim.WithSeeds(0, 200), sim.WithWorkers(1), sim.WithStrategySpec(mustSpec(t, c.spec)))
+			require.NotNil(t, res.Failure, "%s", res)
+			assert.ErrorIs(t, res.Failure, sim.ErrNondeterminism, "%s", res.Failure)
+			assert.Contains(t, res.Failure.Message, "passed when first run")
+		})
+	}
+	// Changed steps, the same in both re-runs: a task more from the 11th
+	// run on. The schedule of a re-run is not the first run's.
+	steps := func(s *sim.Sim) {
+		if lateRuns.Add(1) > 10 {
+			s.Go("extra", func() { s.Yield() })
+		}
+		s.Go("worker", func() { s.Yield() })
+		s.Yield()
+	}
+	for _, c := range []struct {
+		spec  string
+		start int64
+	}{{"random", 0}, {"dfs:1", 8}} {
+		t.Run("steps/"+c.spec, func(t *testing.T) {
+			lateRuns.Store(c.start)
+			res := sim.Explore(steps, sim.WithSeeds(0, 40), sim.WithWorkers(1), sim.WithStrategySpec(mustSpec(t, c.spec)))
+			require.NotNil(t, res.Failure, "%s", res)
+			assert.ErrorIs(t, res.Failure, sim.ErrNondeterminism, "%s", res.Failure)
+			assert.Contains(t, res.Failure.Message, "first run")
+			assert.False(t, res.Complete)
+		})
+	}
+}

@@ -140,7 +140,7 @@ func exploreDFS(root func(s *Sim), c exploreConfig) ExploreResult {
 	res.CutShort = !res.Complete && c.stopped()
 	res.Distinct = len(hashes)
 
-	// Re-check the failing run and the last sampled passing ones, as the
+	// Re-check the failing run and sampled passing ones, as the
 	// seeded explorations do: a DFS over a scenario that escapes the
 	// scheduler explores schedules that do not exist.
 	type recheckRun struct {
@@ -152,12 +152,10 @@ func exploreDFS(root func(s *Sim), c exploreConfig) ExploreResult {
 		// A divergence is already the nondeterminism report: its
 		// prefix, replayed, cannot repeat the message.
 		schedule := f.Schedule
-		runs = append(runs, recheckRun{RecheckRun{Strategy: func() Strategy { return Replay(schedule) }, Failed: true, Message: f.Message}, res.failingRun})
+		runs = append(runs, recheckRun{RecheckRun{Strategy: func() Strategy { return Replay(schedule) }, Failed: true, Message: f.Message, Schedule: schedule}, res.failingRun})
 	}
-	for _, p := range passing[max(0, len(passing)-c.rechecks):] {
-		if c.rechecks > 0 {
-			runs = append(runs, recheckRun{RecheckRun{Strategy: func() Strategy { return Replay(p.schedule) }}, p.run})
-		}
+	for _, p := range pickRechecks(passing, c.rechecks) {
+		runs = append(runs, recheckRun{RecheckRun{Strategy: func() Strategy { return Replay(p.schedule) }, Schedule: p.schedule}, p.run})
 	}
 	for _, r := range runs {
 		if c.stopped() {
@@ -170,7 +168,9 @@ func exploreDFS(root func(s *Sim), c exploreConfig) ExploreResult {
 			if !r.Failed {
 				res.Failures++ // a passing run, now a failure of its own kind
 			}
-			res.Failure, res.failingRun = f, r.run
+			// The tree searched was not the scenario's: no claim to
+			// have covered it.
+			res.Failure, res.failingRun, res.Complete = f, r.run, false
 			break
 		}
 	}

@@ -379,14 +379,17 @@ func ExploreContext(ctx context.Context, sc Scenario, p Platform, x Exploration)
 	stride := max(1, n/sim.DefaultRechecks)
 	var (
 		mu      sync.Mutex // guards the fields below
-		sampled [sim.DefaultRechecks]struct{ ran, failed bool }
-		hashes  = make(map[uint64]struct{})
-		first   *Failure
-		fails   int
-		runs    int
-		next    atomic.Int64
-		stop    atomic.Bool
-		wg      sync.WaitGroup
+		sampled [sim.DefaultRechecks]struct {
+			ran, failed bool
+			schedule    string // the re-check must repeat it
+		}
+		hashes = make(map[uint64]struct{})
+		first  *Failure
+		fails  int
+		runs   int
+		next   atomic.Int64
+		stop   atomic.Bool
+		wg     sync.WaitGroup
 	)
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
@@ -407,7 +410,7 @@ func ExploreContext(ctx context.Context, sc Scenario, p Platform, x Exploration)
 				mu.Lock()
 				runs++
 				if i%stride == 0 && i/stride < len(sampled) {
-					sampled[i/stride].ran, sampled[i/stride].failed = true, f != nil
+					sampled[i/stride].ran, sampled[i/stride].failed, sampled[i/stride].schedule = true, f != nil, out.Schedule
 				}
 				if len(hashes) < MaxDistinct {
 					hashes[h.Sum64()] = struct{}{}
@@ -433,16 +436,22 @@ func ExploreContext(ctx context.Context, sc Scenario, p Platform, x Exploration)
 	st := Stats{Scenario: sc.Name, Platform: p.Name, Strategy: x.Strategy, Runs: runs, Distinct: len(hashes), Failures: fails, First: first, K: x.pctK}
 	st.Cut = ctx.Err() != nil && runs < n && !stop.Load()
 	if ctx.Err() == nil {
-		var seeds []uint64
+		var passed []passedRun
 		for j, r := range sampled {
 			if r.ran && !r.failed {
-				seeds = append(seeds, seedAt(j*stride))
+				passed = append(passed, passedRun{seedAt(j * stride), r.schedule})
 			}
 		}
-		recheck(&st, sc, p, x.Config, seeds)
+		recheck(&st, sc, p, x.Config, passed)
 	}
 	st.Elapsed = time.Since(start)
 	return st, nil
+}
+
+// passedRun is a passing seed of an exploration and the schedule it took.
+type passedRun struct {
+	seed     uint64
+	schedule string
 }
 
 // recheck runs the first failure of st (if any) and the passing seeds
@@ -450,7 +459,7 @@ func ExploreContext(ctx context.Context, sc Scenario, p Platform, x Exploration)
 // st's first failure: an error wrapping sim.ErrNondeterminism, since no
 // failure of a scenario that escapes the scheduler can be trusted to
 // replay.
-func recheck(st *Stats, sc Scenario, p Platform, cfg Config, passed []uint64) {
+func recheck(st *Stats, sc Scenario, p Platform, cfg Config, passed []passedRun) {
 	runFor := func(seed uint64) sim.RecheckRun {
 		c := cfg
 		c.Strategy, c.Seed = st.Strategy, seed
@@ -463,12 +472,14 @@ func recheck(st *Stats, sc Scenario, p Platform, cfg Config, passed []uint64) {
 			schedule := st.First.Schedule
 			r.Strategy = func() sim.Strategy { return sim.Replay(schedule) }
 		}
-		r.Failed = true
+		r.Failed, r.Schedule = true, st.First.Schedule
 		runs = append(runs, r)
 	}
-	for _, seed := range passed {
-		if st.First == nil || seed != st.First.Seed {
-			runs = append(runs, runFor(seed))
+	for _, pr := range passed {
+		if st.First == nil || pr.seed != st.First.Seed {
+			r := runFor(pr.seed)
+			r.Schedule = pr.schedule
+			runs = append(runs, r)
 		}
 	}
 	var opts []sim.Option
