@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -83,4 +84,54 @@ func TestExplore_RunsToFailureDFS(t *testing.T) {
 	require.NotNil(t, res.Failure)
 	require.Greater(t, res.Runs, 1, "the lost update is not the first DFS schedule")
 	assert.Equal(t, res.Runs, res.RunsToFailure())
+}
+
+// Check's time budget (or context) bounds its shrinking too: once it has
+// ended, Check makes no more runs of the failure (shrinking one used to
+// take up to 52,000 runs whatever the budget), and says it did not shrink
+// it.
+func TestCheck_ShrinkStaysWithinTheBudget(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var runs, atFailure atomic.Int64
+	root := func(s *sim.Sim) {
+		runs.Add(1)
+		x := sim.NewVar(s, 0)
+		wg := sim.NewWaitGroup(s)
+		for range 3 {
+			wg.Go("inc", func() { x.Store(x.Load() + 1) })
+		}
+		wg.Wait()
+		if x.Peek() != 3 {
+			// The budget ends as the first failure is found.
+			if atFailure.CompareAndSwap(0, runs.Load()) {
+				cancel()
+			}
+			panic("lost update")
+		}
+	}
+	ft := faketb.New("TestBudget")
+	sim.Check(ft, root, sim.WithSeeds(0, 1000), sim.WithWorkers(1), sim.WithStrategySpec(mustSpec(t, "random")), sim.WithContext(ctx))
+	require.True(t, ft.Failed())
+	require.Positive(t, atFailure.Load())
+	assert.LessOrEqual(t, runs.Load()-atFailure.Load(), int64(1), "runs after the budget ended")
+	assert.Contains(t, ft.Errors, "not shrunk: the time budget or context ended first")
+}
+
+// A DFS stopped by its bound of runs says its search is incomplete, in
+// Explore's summary and so in Check's log; a full one says complete.
+func TestExplore_DFSSaysWhetherItIsComplete(t *testing.T) {
+	res := sim.Explore(poller, sim.WithStrategySpec(sim.DFS(2)), sim.WithMaxRuns(20))
+	assert.Equal(t, 20, res.Runs)
+	assert.False(t, res.Complete)
+	assert.Contains(t, res.String(), "search incomplete: it stopped at its bound of runs")
+	ft := faketb.New("TestMaxRuns")
+	sim.Check(ft, poller, sim.WithStrategySpec(sim.DFS(2)), sim.WithMaxRuns(20))
+	require.False(t, ft.Failed(), ft.Errors)
+	require.Len(t, ft.Logs, 1)
+	assert.Contains(t, ft.Logs[0], "search incomplete")
+
+	full := sim.Explore(atomicityViolationFixed(3), sim.WithStrategySpec(sim.DFS(1)))
+	require.True(t, full.Complete, "%s", full)
+	assert.Contains(t, full.String(), "search complete")
 }

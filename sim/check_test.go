@@ -24,7 +24,7 @@ func TestCheck_ReportsSmallestSeedAndReproduceLine(t *testing.T) {
 	assert.Contains(t, ft.Errors, "-sim.schedule='"+res.Failure.Schedule+"'")
 	assert.Contains(t, ft.Errors, "lost update")
 	// The lost update needs one preemption: the shrunk line says so.
-	assert.Contains(t, ft.Errors, "shrunk (task 0 \"root\" panicked: lost update: x = 1, want 2; 1 preemptions): go test")
+	assert.Contains(t, ft.Errors, "shrunk (task 0 \"root\" panicked: lost update: x = 1, want 2; 1 preemptions, the fewest: no schedule with fewer fails so): go test")
 }
 
 func TestCheck_PassesCleanScenario(t *testing.T) {

@@ -239,11 +239,17 @@ func (r ExploreResult) String() string {
 	if r.Failure != nil && !strings.HasPrefix(r.Strategy, "dfs") {
 		s += fmt.Sprintf(", smallest failing seed %d", r.FailingSeed)
 	}
-	if r.CutShort {
+	dfs := strings.HasPrefix(r.Strategy, "dfs")
+	switch {
+	case r.CutShort:
 		s += ", cut short"
-		if strings.HasPrefix(r.Strategy, "dfs") {
+		if dfs {
 			s += " (search incomplete)"
 		}
+	case dfs && r.Complete:
+		s += ", search complete"
+	case dfs && r.Failure == nil:
+		s += ", search incomplete: it stopped at its bound of runs (WithMaxRuns)"
 	}
 	return s
 }

@@ -69,10 +69,28 @@ type Failure struct {
 }
 
 // Error returns one paragraph: what went wrong, the seed, strategy and
-// schedule, and how to replay.
+// schedule, and how to replay. A schedule longer than
+// [MaxPrintedSchedule] bytes is not printed, only its length: replay it
+// from Failure.Schedule, or by seed.
 func (f *Failure) Error() string {
-	return fmt.Sprintf("%v: %s (strategy %s, seed %d, %d steps, virtual time +%v); replay with sim.Replay(%q) or -sim.schedule=%s",
-		f.Err, f.Message, f.Strategy, f.Seed, f.Steps, f.Time, f.Schedule, f.Schedule)
+	replay := fmt.Sprintf("replay with sim.Replay(%q) or -sim.schedule=%s", f.Schedule, f.Schedule)
+	if len(f.Schedule) > MaxPrintedSchedule {
+		replay = fmt.Sprintf("replay with sim.Replay(f.Schedule), the %s (too long to print), or by seed", scheduleSize(f.Schedule))
+	}
+	return fmt.Sprintf("%v: %s (strategy %s, seed %d, %d steps, virtual time +%v); %s",
+		f.Err, f.Message, f.Strategy, f.Seed, f.Steps, f.Time, replay)
+}
+
+// MaxPrintedSchedule is the longest schedule string a failure's text
+// ([Failure.Error], [Failure.Report], [Check]'s report) prints: a run of
+// thousands of tasks that livelocks can have a schedule of tens of
+// megabytes, which no log should carry. Longer ones are in
+// [Failure.Schedule], and a seed replays them as well.
+const MaxPrintedSchedule = 4096
+
+// scheduleSize describes a schedule too long to print.
+func scheduleSize(schedule string) string {
+	return fmt.Sprintf("%d-byte schedule in Failure.Schedule", len(schedule))
 }
 
 // Unwrap returns the kind of failure.
@@ -186,7 +204,11 @@ func (s *Sim) report(f *Failure) string {
 	if f.Stack != "" {
 		fmt.Fprintf(&b, "stack of %s %q:\n%s", "task "+strconv.Itoa(f.Task), f.TaskName, indent(f.Stack, "      "))
 	}
-	fmt.Fprintf(&b, "replay: sim.Run(root, sim.WithStrategy(sim.Replay(%q)))\n", f.Schedule)
+	if len(f.Schedule) > MaxPrintedSchedule {
+		fmt.Fprintf(&b, "replay: sim.Run(root, sim.WithStrategy(sim.Replay(f.Schedule))), the %s (too long to print), or by seed\n", scheduleSize(f.Schedule))
+	} else {
+		fmt.Fprintf(&b, "replay: sim.Run(root, sim.WithStrategy(sim.Replay(%q)))\n", f.Schedule)
+	}
 	return b.String()
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tracebed/tracebed/sim"
+	"github.com/tracebed/tracebed/sim/internal/faketb"
 )
 
 type payload struct{ a, b int }
@@ -121,4 +122,37 @@ func TestFailure_SmallGroupsAreListed(t *testing.T) {
 		assert.Contains(t, f.Message, fmt.Sprintf("task %d \"w%d\" waits in lock mutex#1", i, i-1))
 	}
 	assert.NotContains(t, f.Report, "of them at:")
+}
+
+// A failure whose schedule is too long to print says so instead of
+// printing it: a 5,000-task livelock made a 139 MB Error, a 70 MB Report
+// and a 146 MB Check report. The seed still replays it.
+func TestFailure_LongScheduleIsNotPrinted(t *testing.T) {
+	spinners := func(s *sim.Sim) {
+		stop := sim.NewVar(s, false)
+		for range 2 {
+			s.Go("spin", func() {
+				for !stop.Load() {
+					s.Yield()
+				}
+			})
+		}
+	}
+	opts := []sim.Option{sim.WithStrategy(sim.Random(1)), sim.WithMaxSteps(20_000)}
+	_, err := sim.Run(spinners, opts...)
+	var f *sim.Failure
+	require.ErrorAs(t, err, &f)
+	require.ErrorIs(t, err, sim.ErrLivelock)
+	require.Greater(t, len(f.Schedule), sim.MaxPrintedSchedule)
+	assert.Less(t, len(f.Error()), 2000)
+	assert.Contains(t, f.Error(), "schedule in Failure.Schedule (too long to print)")
+	assert.NotContains(t, f.Report, f.Schedule[:100])
+	_, again := sim.Run(spinners, sim.WithStrategy(sim.Replay(f.Schedule)), sim.WithMaxSteps(20_000))
+	assert.ErrorIs(t, again, sim.ErrLivelock, "Failure.Schedule replays it")
+
+	ft := faketb.New("TestLong")
+	sim.Check(ft, spinners, sim.WithSeeds(1, 1), sim.WithStrategySpec(mustSpec(t, "random")), sim.WithRunOptions(sim.WithMaxSteps(20_000)))
+	require.True(t, ft.Failed())
+	assert.Less(t, len(ft.Errors), 20_000, "Check's report")
+	assert.Contains(t, ft.Errors, "-sim.seed=1")
 }

@@ -90,59 +90,90 @@ func appendChoice(buf []byte, c int) []byte {
 }
 
 // DecodeSchedule parses a schedule string made by [EncodeSchedule] or
-// [TrimSchedule] (whose trailing "+" it ignores).
+// [TrimSchedule] (whose trailing "+" it ignores). A string that decodes to
+// more than [MaxScheduleDecisions] decisions is an [ErrBadSchedule]; the
+// decisions are counted before any is stored, so a bad string costs no
+// more than its own length, and an error quotes at most 200 bytes of it.
 func DecodeSchedule(s string) ([]int, error) {
 	rest, ok := strings.CutPrefix(strings.TrimSuffix(strings.TrimSpace(s), "+"), scheduleVersion)
 	if !ok {
-		return nil, fmt.Errorf("%w: %q does not start with %q", ErrBadSchedule, s, scheduleVersion)
+		return nil, fmt.Errorf("%w: %s does not start with %q", ErrBadSchedule, clipQuote(s), scheduleVersion)
 	}
-	var out []int
+	n, err := walkSchedule(s, rest, func(int, int) {})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int, 0, n)
+	_, _ = walkSchedule(s, rest, func(c, times int) {
+		for range times {
+			out = append(out, c)
+		}
+	})
+	return out, nil
+}
+
+// walkSchedule parses the body of schedule s (rest, after the version),
+// calling emit for each run of equal decisions, and returns how many
+// decisions there are in all. It stops at the first error, and at
+// MaxScheduleDecisions: the count is checked before emit is called.
+func walkSchedule(s, rest string, emit func(c, times int)) (int, error) {
+	total := 0
+	last := -1
 	number := func() (int, error) {
 		end := strings.IndexByte(rest, '.')
 		if end < 0 {
-			return 0, fmt.Errorf("%w: unterminated number in %q", ErrBadSchedule, s)
+			return 0, fmt.Errorf("%w: unterminated number in %s", ErrBadSchedule, clipQuote(s))
 		}
 		n, err := strconv.Atoi(rest[:end])
 		if err != nil || n < 0 {
-			return 0, fmt.Errorf("%w: bad number %q in %q", ErrBadSchedule, rest[:end], s)
+			return 0, fmt.Errorf("%w: bad number %s in %s", ErrBadSchedule, clipQuote(rest[:end]), clipQuote(s))
 		}
 		rest = rest[end+1:]
 		return n, nil
 	}
+	add := func(c, times int) error {
+		if times > MaxScheduleDecisions-total {
+			return fmt.Errorf("%w: %s has more than %d decisions", ErrBadSchedule, clipQuote(s), MaxScheduleDecisions)
+		}
+		total += times
+		emit(c, times)
+		last = c
+		return nil
+	}
 	for rest != "" {
 		c := rest[0]
 		rest = rest[1:]
+		var err error
 		switch {
 		case c == '~':
-			n, err := number()
-			if err != nil {
-				return nil, err
+			var n int
+			if n, err = number(); err == nil {
+				err = add(n, 1)
 			}
-			out = append(out, n)
 		case c == '_':
-			if len(out) == 0 {
-				return nil, fmt.Errorf("%w: repeat with nothing before it in %q", ErrBadSchedule, s)
+			if last < 0 {
+				return 0, fmt.Errorf("%w: repeat with nothing before it in %s", ErrBadSchedule, clipQuote(s))
 			}
-			n, err := number()
-			if err != nil {
-				return nil, err
+			var n int
+			if n, err = number(); err != nil {
+				break
 			}
-			if n < 2 || n > MaxScheduleDecisions-len(out)+1 {
-				return nil, fmt.Errorf("%w: bad repeat count %d in %q (at most %d decisions in all)", ErrBadSchedule, n, s, MaxScheduleDecisions)
+			if n < 2 {
+				return 0, fmt.Errorf("%w: bad repeat count %d in %s", ErrBadSchedule, n, clipQuote(s))
 			}
-			last := out[len(out)-1]
-			for k := 1; k < n; k++ {
-				out = append(out, last)
-			}
+			err = add(last, n-1)
 		default:
 			i := strings.IndexByte(digits62, c)
 			if i < 0 {
-				return nil, fmt.Errorf("%w: unexpected %q in %q", ErrBadSchedule, c, s)
+				return 0, fmt.Errorf("%w: unexpected %q in %s", ErrBadSchedule, c, clipQuote(s))
 			}
-			out = append(out, i)
+			err = add(i, 1)
+		}
+		if err != nil {
+			return 0, err
 		}
 	}
-	return out, nil
+	return total, nil
 }
 
 // Replay returns a strategy that makes exactly the decisions of a recorded

@@ -1,12 +1,15 @@
 package sim_test
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
 
 	"github.com/tracebed/tracebed/sim"
@@ -67,4 +70,30 @@ func BenchmarkEncodeSchedule(b *testing.B) {
 	for range b.N {
 		_ = sim.EncodeSchedule(choices)
 	}
+}
+
+// Decoding counts before it stores: a string of digits past
+// MaxScheduleDecisions is rejected as a repeat count past it is; the
+// largest repeat allocates its decisions once, not by doubling (190 MB for
+// 4M decisions before); and an error quotes a few hundred bytes of a
+// string, not all of it.
+func TestDecodeSchedule_CountsBeforeItStores(t *testing.T) {
+	digits := "1:" + strings.Repeat("0", sim.MaxScheduleDecisions+1)
+	_, err := sim.DecodeSchedule(digits)
+	require.ErrorIs(t, err, sim.ErrBadSchedule)
+	assert.Less(t, len(err.Error()), 1000, "the error quotes the whole string")
+
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	got, err := sim.DecodeSchedule(fmt.Sprintf("1:0_%d.", sim.MaxScheduleDecisions))
+	runtime.ReadMemStats(&after)
+	require.NoError(t, err)
+	require.Len(t, got, sim.MaxScheduleDecisions)
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(sim.MaxScheduleDecisions*8*5/4), "bytes allocated")
+
+	_, err = sim.DecodeSchedule("1:" + strings.Repeat("z", 1<<20) + "!")
+	require.ErrorIs(t, err, sim.ErrBadSchedule)
+	assert.Less(t, len(err.Error()), 1000)
+	assert.Contains(t, err.Error(), `unexpected '!'`)
 }

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 )
 
@@ -11,6 +12,10 @@ const DefaultShrinkRuns = 2000
 // DefaultShrinkSearchRuns bounds the runs of [Shrink]'s bounded-preemption
 // search, which proves the preemption count minimal.
 const DefaultShrinkSearchRuns = 50_000
+
+// shrinkSearchRuns is the bound in force: DefaultShrinkSearchRuns, but for
+// tests of a search that runs out.
+var shrinkSearchRuns = DefaultShrinkSearchRuns
 
 // Shrink minimises a failing schedule of root: it replays variations of it
 // with [ReplayPrefix] and keeps those that still fail with the same kind of
@@ -28,16 +33,68 @@ const DefaultShrinkSearchRuns = 50_000
 // the bug, an empirical depth of it, unless the search ran out of runs.
 //
 // opts are passed to every run (a [WithStrategy] among them is ignored).
+// [ShrinkReport] also says whether the search proved the count minimal.
 func Shrink(root func(s *Sim), schedule string, opts ...Option) (string, *Failure) {
-	best, bestF := shrinkGreedy(root, schedule, opts)
+	r := ShrinkReport(root, schedule, opts...)
+	return r.Schedule, r.Failure
+}
+
+// ShrinkResult is what [ShrinkReport] found.
+type ShrinkResult struct {
+	// Schedule and Failure are [Shrink]'s results.
+	Schedule string
+	Failure  *Failure
+	// Minimal reports that the bounded-preemption search ran every
+	// schedule with fewer preemptions than Failure's and none failed so:
+	// Failure.Preemptions is the smallest at which a bounded DFS finds the
+	// bug. False when the search ran out of its [DefaultShrinkSearchRuns]
+	// runs first (the count is then only an upper bound), and when
+	// schedule did not fail.
+	Minimal bool
+	// Runs counts the runs made, greedy passes and search.
+	Runs int
+	// CutShort reports that [Check]'s time budget or context ended the
+	// shrinking before it was done ([WithTimeBudget]): not Minimal.
+	CutShort bool
+}
+
+// String describes the result in a phrase, as Check's log prints it.
+func (r ShrinkResult) String() string {
+	switch {
+	case r.Failure == nil:
+		return "the schedule does not fail"
+	case r.Minimal:
+		return fmt.Sprintf("%d preemptions, the fewest: no schedule with fewer fails so", r.Failure.Preemptions)
+	case r.CutShort:
+		return fmt.Sprintf("%d preemptions, perhaps not the fewest: the time budget ended the search for fewer", r.Failure.Preemptions)
+	}
+	return fmt.Sprintf("%d preemptions, perhaps not the fewest: the search for fewer ran out of its %d runs", r.Failure.Preemptions, shrinkSearchRuns)
+}
+
+// ShrinkReport is [Shrink], saying also whether the preemption count it
+// ends at is proven minimal and how many runs it took.
+func ShrinkReport(root func(s *Sim), schedule string, opts ...Option) ShrinkResult {
+	return shrinkReport(root, schedule, opts, func() bool { return false })
+}
+
+// shrinkReport is ShrinkReport, stopping where it is once stop says so
+// (Check's time budget).
+func shrinkReport(root func(s *Sim), schedule string, opts []Option, stop func() bool) ShrinkResult {
+	best, bestF, runs := shrinkGreedy(root, schedule, opts, stop)
 	if bestF == nil {
-		return best, nil
+		return ShrinkResult{Schedule: best, Runs: runs}
 	}
 	kind := bestF.Err
-	budget := DefaultShrinkSearchRuns
-	for bound := 0; bound < bestF.Preemptions && budget > 0; bound++ {
+	budget := shrinkSearchRuns
+	cut := func() ShrinkResult {
+		return ShrinkResult{Schedule: best, Failure: bestF, Runs: runs, CutShort: stop()}
+	}
+	for bound := 0; bound < bestF.Preemptions; bound++ {
+		if budget <= 0 || stop() {
+			return cut()
+		}
 		var found string
-		runs, complete := dfsWalk(root, opts, bound, budget, func() bool { return false }, func(r *Result, err error) bool {
+		n, complete := dfsWalk(root, opts, bound, budget, stop, func(r *Result, err error) bool {
 			var f *Failure
 			if errors.As(err, &f) && f.Err == kind {
 				found = TrimSchedule(r.Schedule)
@@ -45,23 +102,28 @@ func Shrink(root func(s *Sim), schedule string, opts ...Option) (string, *Failur
 			}
 			return true
 		})
-		budget -= runs
+		budget -= n
+		runs += n
 		if found != "" {
-			if s, f := shrinkGreedy(root, found, opts); f != nil && f.Preemptions <= bound {
-				return s, f
+			// Every bound below this one was searched in full.
+			s, f, m := shrinkGreedy(root, found, opts, stop)
+			runs += m
+			if f != nil && f.Preemptions <= bound {
+				return ShrinkResult{Schedule: s, Failure: f, Minimal: true, Runs: runs}
 			}
-			return found, nil // unreachable: found fails with kind
+			return ShrinkResult{Schedule: found, Runs: runs} // unreachable: found fails with kind
 		}
 		if !complete {
-			break
+			return cut()
 		}
 	}
-	return best, bestF
+	return ShrinkResult{Schedule: best, Failure: bestF, Minimal: true, Runs: runs}
 }
 
 // shrinkGreedy is Shrink's greedy part: it never accepts a schedule with
 // more preemptions than the current one.
-func shrinkGreedy(root func(s *Sim), schedule string, opts []Option) (string, *Failure) {
+// It returns the runs it made too, and stops early once stop says so.
+func shrinkGreedy(root func(s *Sim), schedule string, opts []Option, stop func() bool) (string, *Failure, int) {
 	pool := NewGoroutinePool()
 	defer pool.Close()
 	try := func(c []int) (string, *Failure) {
@@ -74,17 +136,18 @@ func shrinkGreedy(root func(s *Sim), schedule string, opts []Option) (string, *F
 	}
 	cur, err := DecodeSchedule(schedule)
 	if err != nil {
-		return schedule, nil
+		return schedule, nil, 0
 	}
 	best, bestF := try(cur)
 	if bestF == nil {
-		return schedule, nil
+		return schedule, nil, 1
 	}
 	kind := bestF.Err
 	cur, _ = DecodeSchedule(best)
 	runs := 1
+	more := func() bool { return runs < DefaultShrinkRuns && !stop() }
 	accept := func(c []int) bool {
-		if runs >= DefaultShrinkRuns {
+		if !more() {
 			return false
 		}
 		runs++
@@ -119,7 +182,7 @@ func shrinkGreedy(root func(s *Sim), schedule string, opts []Option) (string, *F
 		if left == 0 {
 			return acceptFewer(c, &cur, &best, &bestF, kind, &runs, try, nonzero)
 		}
-		for p := from; p < length && runs < DefaultShrinkRuns; p++ {
+		for p := from; p < length && more(); p++ {
 			for v := 1; v <= maxV; v++ {
 				c[p] = v
 				if search(c, p+1, left-1) {
@@ -135,7 +198,7 @@ func shrinkGreedy(root func(s *Sim), schedule string, opts []Option) (string, *F
 			break
 		}
 	}
-	for improved := true; improved && runs < DefaultShrinkRuns; {
+	for improved := true; improved && more(); {
 		improved = false
 		passes := []func(i int) []int{
 			func(i int) []int { // default choice: no preemption here
@@ -167,7 +230,7 @@ func shrinkGreedy(root func(s *Sim), schedule string, opts []Option) (string, *F
 			}
 		}
 	}
-	return best, bestF
+	return best, bestF, runs
 }
 
 // acceptFewer runs schedule c and, if it fails with the same kind using

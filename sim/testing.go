@@ -275,8 +275,15 @@ func Check(t TB, root func(s *Sim), opts ...ExploreOption) {
 		// A nondeterministic failure does not replay: shrinking it would
 		// chase a moving target.
 		if !errors.Is(res.Failure, ErrNondeterminism) {
-			if short, f := Shrink(root, res.Failure.Schedule, c.runOpts...); f != nil && short != TrimSchedule(res.Failure.Schedule) {
-				msg += fmt.Sprintf("shrunk (%s; %d preemptions): go test -run '%s' %s -args -sim.schedule='%s'\n", f.Message, f.Preemptions, runPattern(t.Name()), packagePath(), short)
+			// Shrinking stays within the exploration's time budget.
+			r := shrinkReport(root, res.Failure.Schedule, c.runOpts, c.stopped)
+			switch {
+			case r.Failure != nil && r.Schedule != TrimSchedule(res.Failure.Schedule) && len(r.Schedule) > MaxPrintedSchedule:
+				msg += fmt.Sprintf("shrunk (%s; %s), to a schedule of %d bytes, too long to print\n", r.Failure.Message, r, len(r.Schedule))
+			case r.Failure != nil && r.Schedule != TrimSchedule(res.Failure.Schedule):
+				msg += fmt.Sprintf("shrunk (%s; %s): go test -run '%s' %s -args -sim.schedule='%s'\n", r.Failure.Message, r, runPattern(t.Name()), packagePath(), r.Schedule)
+			case r.CutShort:
+				msg += "not shrunk: the time budget or context ended first\n"
 			}
 		}
 		t.Fatalf("%s\n%s", res, msg)
@@ -375,7 +382,11 @@ func failMessage(t TB, err error, c exploreConfig, bySeed bool) string {
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "  %s -sim.schedule='%s'\n", cmd, f.Schedule)
+	if len(f.Schedule) <= MaxPrintedSchedule {
+		fmt.Fprintf(&b, "  %s -sim.schedule='%s'\n", cmd, f.Schedule)
+	} else if !bySeed || c.spec.isDFS() {
+		fmt.Fprintf(&b, "  (the %s is too long to print, and there is no seed)\n", scheduleSize(f.Schedule))
+	}
 	return b.String()
 }
 

@@ -62,11 +62,13 @@ func Check(t rapid.TB, root func(s *sim.Sim), opts ...sim.Option) {
 		// what reproduces the failure here: rapid's own flags (which rapid
 		// prints) and the schedule, for sim.ReplayPrefix.
 		rt.Logf("%s", f.Report)
-		short, sf := sim.Shrink(root, res.Schedule, opts...)
-		depth := res.Preemptions
-		if sf != nil {
-			depth = sf.Preemptions
+		r := sim.ShrinkReport(root, res.Schedule, opts...)
+		if r.Failure == nil { // unreachable: the schedule failed
+			rt.Fatalf("%s", msg)
 		}
-		rt.Fatalf("%s; shrunk further to %d preemptions: sim.ReplayPrefix(%q)", msg, depth, short)
+		if len(r.Schedule) > sim.MaxPrintedSchedule {
+			rt.Fatalf("%s; shrunk further to %s, with a schedule of %d bytes, too long to print", msg, r, len(r.Schedule))
+		}
+		rt.Fatalf("%s; shrunk further to %s: sim.ReplayPrefix(%q)", msg, r, r.Schedule)
 	})
 }

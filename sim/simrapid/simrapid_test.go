@@ -87,7 +87,7 @@ func TestCheck_Fails(t *testing.T) {
 	require.True(t, ft.Failed())
 	out := ft.Errors + strings.Join(ft.Logs, "\n")
 	assert.True(t, strings.Contains(out, "lost update"), out)
-	assert.True(t, strings.Contains(out, "shrunk further to 1 preemptions: sim.ReplayPrefix("), out)
+	assert.True(t, strings.Contains(out, "shrunk further to 1 preemptions, the fewest: no schedule with fewer fails so: sim.ReplayPrefix("), out)
 }
 
 // relay is sim's planted bug B7: three events in order among four tasks,
@@ -147,7 +147,7 @@ func TestCheck_ShrinksToTheMinimumOnce(t *testing.T) {
 	simrapid.Check(ft, func(s *sim.Sim) { runs++; relay(s) })
 	require.True(t, ft.Failed())
 	out := ft.Errors + strings.Join(ft.Logs, "\n")
-	assert.Contains(t, out, "shrunk further to 2 preemptions: sim.ReplayPrefix(")
+	assert.Contains(t, out, "shrunk further to 2 preemptions, the fewest: no schedule with fewer fails so: sim.ReplayPrefix(")
 	assert.NotContains(t, out, "-sim.")
 	assert.Less(t, runs, 100_000, "root ran %d times", runs)
 }
