@@ -20,6 +20,10 @@ type objects struct {
 	v      *sim.Var[int]
 	mu     *sim.Mutex
 	rw     *sim.RWMutex
+	// held by the root while the misuse happens: a call that changed
+	// them before it panicked leaves the root's own release to fail.
+	muHeld          *sim.Mutex
+	rwWrite, rwRead *sim.RWMutex
 	cond   *sim.Cond
 	wg     *sim.WaitGroup
 	fut    *sim.Future[int]
@@ -68,17 +72,30 @@ var misuseCalls = []struct {
 	{"Var.Load", func(o *objects) { o.v.Load() }},
 	{"Var.Store", func(o *objects) { o.v.Store(1) }},
 	{"Var.Peek", func(o *objects) { o.v.Peek() }},
+	{"Var.Swap", func(o *objects) { o.v.Swap(1) }},
+	{"Var.Update", func(o *objects) { o.v.Update(func(x int) int { return x + 1 }) }},
 	{"NewMutex", func(o *objects) { sim.NewMutex(o.s) }},
 	{"Mutex.Lock", func(o *objects) { o.mu.Lock() }},
 	{"Mutex.Unlock", func(o *objects) { o.mu.Unlock() }},
 	{"Mutex.Locked", func(o *objects) { o.mu.Locked() }},
+	{"Mutex.TryLock", func(o *objects) { o.mu.TryLock() }},
+	{"Mutex.Unlock/held", func(o *objects) { o.muHeld.Unlock() }},
 	{"NewRWMutex", func(o *objects) { sim.NewRWMutex(o.s) }},
+	{"RWMutex.Lock", func(o *objects) { o.rw.Lock() }},
+	{"RWMutex.TryLock", func(o *objects) { o.rw.TryLock() }},
+	{"RWMutex.Unlock", func(o *objects) { o.rw.Unlock() }},
+	{"RWMutex.Unlock/held", func(o *objects) { o.rwWrite.Unlock() }},
 	{"RWMutex.RLock", func(o *objects) { o.rw.RLock() }},
+	{"RWMutex.TryRLock", func(o *objects) { o.rw.TryRLock() }},
+	{"RWMutex.RUnlock", func(o *objects) { o.rw.RUnlock() }},
+	{"RWMutex.RUnlock/held", func(o *objects) { o.rwRead.RUnlock() }},
+	{"RWMutex.RLocker", func(o *objects) { o.rw.RLocker().Lock() }},
 	{"RWMutex.Locked", func(o *objects) { o.rw.Locked() }},
 	{"RWMutex.Readers", func(o *objects) { o.rw.Readers() }},
 	{"NewCond", func(o *objects) { sim.NewCond(o.s, o.mu) }},
 	{"Cond.Signal", func(o *objects) { o.cond.Signal() }},
 	{"Cond.Broadcast", func(o *objects) { o.cond.Broadcast() }},
+	{"Cond.Wait", func(o *objects) { o.cond.Wait() }},
 	{"NewWaitGroup", func(o *objects) { sim.NewWaitGroup(o.s) }},
 	{"WaitGroup.Add", func(o *objects) { o.wg.Add(1) }},
 	{"WaitGroup.Done", func(o *objects) { o.wg.Done() }},
@@ -96,6 +113,8 @@ var misuseCalls = []struct {
 	{"Loop.Wait", func(o *objects) { o.loop.Wait() }},
 	{"Local.Get", func(o *objects) { o.local.Get(o.s) }},
 	{"Local.Set", func(o *objects) { o.local.Set(o.s, 1) }},
+	{"Local.Lookup", func(o *objects) { o.local.Lookup(o.s) }},
+	{"Local.Delete", func(o *objects) { o.local.Delete(o.s) }},
 	{"Task.Done", func(o *objects) { o.task.Done() }},
 	{"Task.Wait", func(o *objects) { o.task.Wait() }},
 }
@@ -109,18 +128,27 @@ func TestMisuse_EveryPrimitiveFromANonTask(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var inside, after any
 			var o objects
-			_, err := sim.Run(func(s *sim.Sim) {
-				o = newObjects(s)
-				done := make(chan struct{})
-				go func() { // a bare go statement: not a task
-					defer close(done)
-					defer func() { inside = recover() }()
-					tc.call(&o)
-				}()
-				<-done
-				o.loop.Stop()
-			})
+			run := func(call func(o *objects)) (*sim.Result, error) {
+				return sim.Run(func(s *sim.Sim) {
+					o = newObjects(s)
+					done := make(chan struct{})
+					go func() { // a bare go statement: not a task
+						defer close(done)
+						defer func() { inside = recover() }()
+						call(&o)
+					}()
+					<-done
+					o.loop.Stop()
+					o.muHeld.Unlock()
+					o.rwWrite.Unlock()
+					o.rwRead.RUnlock()
+				})
+			}
+			control, err := run(func(*objects) {})
 			require.NoError(t, err)
+			res, err := run(tc.call)
+			require.NoError(t, err)
+			assert.Equal(t, control.Trace.String(), res.Trace.String(), "the misuse changed the run's trace")
 			func() {
 				defer func() { after = recover() }()
 				tc.call(&o) // after Run returned, from the test's goroutine
@@ -141,6 +169,10 @@ func newObjects(s *sim.Sim) objects {
 	o.v = sim.NewVar(s, 0)
 	o.mu = sim.NewMutex(s)
 	o.rw = sim.NewRWMutex(s)
+	o.muHeld, o.rwWrite, o.rwRead = sim.NewMutex(s), sim.NewRWMutex(s), sim.NewRWMutex(s)
+	o.muHeld.Lock()
+	o.rwWrite.Lock()
+	o.rwRead.RLock()
 	o.cond = sim.NewCond(s, o.mu)
 	o.wg = sim.NewWaitGroup(s)
 	o.fut = sim.NewFuture[int](s)

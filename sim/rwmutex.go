@@ -144,6 +144,7 @@ func (rw *RWMutex) TryLock() bool {
 // that runs owns the write side next (which is up to the scheduler).
 // Unlocking an RWMutex that is not locked for writing panics.
 func (rw *RWMutex) Unlock() {
+	rw.s.mustCur("RWMutex.Unlock") // before anything changes
 	if !rw.held {
 		msg := "sim: unlock of unlocked " + rw.obj.describe()
 		if len(rw.readers) > 0 {
@@ -198,6 +199,7 @@ func (rw *RWMutex) TryRLock() bool {
 // one). The last reader to leave wakes a writer waiting for it. RUnlock of
 // an RWMutex without readers panics.
 func (rw *RWMutex) RUnlock() {
+	rw.s.mustCur("RWMutex.RUnlock") // before anything changes
 	if len(rw.readers) == 0 {
 		msg := "sim: runlock of " + rw.obj.describe() + " without readers"
 		if rw.held {

@@ -330,6 +330,7 @@ func (s *Sim) goDetached(name string, f func(), locals map[*localKey]any) *Task 
 // Yield is a scheduling point and nothing else: other tasks may run before
 // it returns. Strategies may take the hint and prefer other tasks.
 func (s *Sim) Yield() {
+	s.mustCur("Sim.Yield") // before the op is recorded
 	s.op("yield", "")
 	s.point(true)
 }

@@ -248,9 +248,12 @@ func goroutineState(dump []byte, id int64) (string, bool) {
 }
 
 // waitsOutside reports whether a goroutine state is a wait for something
-// sim does not schedule.
+// sim does not schedule. "coroutine" is the current task inside the next
+// of a user's iter.Pull: sim's own switches leave the current task
+// running, so the task waits for the user's coroutine, which waits in
+// turn.
 func waitsOutside(state string) bool {
-	for _, p := range []string{"chan ", "select", "sync.", "semacquire", "sleep", "IO wait", "syscall"} {
+	for _, p := range []string{"chan ", "select", "sync.", "semacquire", "sleep", "IO wait", "syscall", "coroutine"} {
 		if strings.HasPrefix(state, p) {
 			return true
 		}

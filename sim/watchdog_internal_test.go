@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"iter"
 	"testing"
 	"time"
 
@@ -104,6 +105,21 @@ func TestGoroutineWaits(t *testing.T) {
 	assert.False(t, goroutineWaits(goid.Get()), "this goroutine is running")
 	assert.False(t, goroutineWaits(0))
 	assert.False(t, goroutineWaits(1<<62), "no such goroutine")
+
+	// A task that calls next of an iter.Pull whose iterator blocks on a
+	// channel: its own goroutine's state is "coroutine", a wait too.
+	pulling := make(chan int64)
+	go func() {
+		next, stop := iter.Pull(func(yield func(int) bool) {
+			<-release
+			yield(1)
+		})
+		defer stop()
+		pulling <- goid.Get()
+		next()
+	}()
+	pid := <-pulling
+	require.Eventually(t, func() bool { return goroutineWaits(pid) }, 10*time.Second, time.Millisecond, "blocked in an iter.Pull's next")
 
 	state, ok := goroutineState([]byte("goroutine 1 [running]:\nmain.main()\n\ngoroutine 18 gp=0xc0 m=nil [chan receive, 2 minutes, locked to thread]:\n"), 18)
 	require.True(t, ok)
