@@ -15,23 +15,23 @@ import (
 
 // objects are one of every primitive, made by a task, for the misuse table.
 type objects struct {
-	s      *sim.Sim
-	ch     *sim.Chan[int]
-	v      *sim.Var[int]
-	mu     *sim.Mutex
-	rw     *sim.RWMutex
+	s  *sim.Sim
+	ch *sim.Chan[int]
+	v  *sim.Var[int]
+	mu *sim.Mutex
+	rw *sim.RWMutex
 	// held by the root while the misuse happens: a call that changed
 	// them before it panicked leaves the root's own release to fail.
 	muHeld          *sim.Mutex
 	rwWrite, rwRead *sim.RWMutex
-	cond   *sim.Cond
-	wg     *sim.WaitGroup
-	fut    *sim.Future[int]
-	loop   *sim.Loop
-	timer  *sim.Timer
-	task   *sim.Task
-	local  *sim.Local[int]
-	cancel context.CancelFunc
+	cond            *sim.Cond
+	wg              *sim.WaitGroup
+	fut             *sim.Future[int]
+	loop            *sim.Loop
+	timer           *sim.Timer
+	task            *sim.Task
+	local           *sim.Local[int]
+	cancel          context.CancelFunc
 }
 
 // misuseCalls calls every exported primitive of sim once.
