@@ -67,11 +67,14 @@
 // within a preemption bound; [Replay] follows a recorded schedule; package
 // simrapid's Strategy draws the decisions from rapid. Strategy is an
 // interface: a user can add one, run it with [WithStrategy], and explore
-// it over many seeds with [StrategyFunc]. PCT's guarantee holds for runs
-// of at most k task decisions, so k is fitted to the runs: a run longer
-// than its k is made again with a larger one ([PCTWithSteps]), and the
-// miss bound [Check] prints is computed from the runs that kept within
-// their k ([ExploreResult.MissBound]). A scheduling step costs O(log n)
+// it over many seeds with [StrategyFunc]. PCT's guarantee covers a bug
+// whose change points lie within the first k task decisions, so k must
+// reach as far as runs go: [Explore] and [Check] measure it first with
+// [Calibrate] (PCT runs without change points among them, which run each
+// priority order to its end), a run longer than its k is made again with a
+// larger one ([PCTWithSteps]), and the miss bound [Check] prints says the
+// k it covers and how far runs went ([ExploreResult.MissBound],
+// [ExploreResult.LongestRun]). A scheduling step costs O(log n)
 // in the number of tasks under every built-in strategy, and allocates
 // nothing.
 // [Explore] and [Check] take a [StrategySpec] ("random", "pct:3", "dfs:2",
