@@ -23,6 +23,12 @@ type Calibration struct {
 	// Runs is the number of times root ran, PCT's runs made again with a
 	// larger k included.
 	Runs int
+
+	// first is the first calibration run, which the determinism re-check
+	// of an exploration makes again: a scenario whose runs change with
+	// state shared across them may fail every run of the exploration
+	// alike, after calibration runs that passed.
+	first RecheckRun
 }
 
 // Calibrate measures the number k of task decisions of a run, as [Explore]
@@ -52,7 +58,13 @@ func Calibrate(root func(s *Sim), opts ...Option) Calibration {
 	defer pool.Close()
 	c := Calibration{Longest: 1}
 	run := func(st Strategy) bool {
-		r, _ := Run(root, append(opts, WithStrategy(st), WithoutTrace(), WithGoroutinePool(pool))...)
+		r, err := Run(root, append(opts, WithStrategy(st), WithoutTrace(), WithGoroutinePool(pool))...)
+		if c.Runs == 0 {
+			c.first = RecheckRun{Strategy: func() Strategy { return Random(0) }, Schedule: r.Schedule, label: "calibration run random(seed=0)"}
+			if err != nil {
+				c.first.Failed, c.first.Message = true, errString(err)
+			}
+		}
 		c.Runs += r.Runs
 		longer := r.TaskDecisions > c.Longest
 		c.Longest = max(c.Longest, r.TaskDecisions)
@@ -74,3 +86,10 @@ func Calibrate(root func(s *Sim), opts ...Option) Calibration {
 	c.K = c.Longest + (c.Longest+3)/4
 	return c
 }
+
+// FirstRun returns the first calibration run as a [RecheckRun], for a
+// harness that explores seeds itself to re-check with [Recheck] along
+// with its own runs, as [Explore] does: a scenario whose runs change with
+// state shared across them can fail every run after calibration alike,
+// and only a run made before, made again, shows it.
+func (c Calibration) FirstRun() RecheckRun { return c.first }

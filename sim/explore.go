@@ -399,9 +399,11 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 	}
 	res := ExploreResult{Strategy: c.spec.String(), FirstSeed: c.first}
 	k := 0
+	var calRun *RecheckRun
 	if c.spec.needsK() {
 		cal := Calibrate(root, c.runOpts...)
 		k, res.Calibration, res.LongestRun = cal.K, cal.Runs, cal.Longest
+		calRun = &cal.first
 	}
 
 	type runRecord struct {
@@ -513,12 +515,22 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 			sampled = append(sampled, sampledRun{c.first + uint64(i), rec.schedule})
 		}
 	}
-	if f := recheck(root, c, &res, sampled, func(seed uint64) Strategy { return c.spec.strategy(seed, k) }); f != nil {
-		if res.Failure == nil || f.Seed != res.FailingSeed {
-			res.Failures++ // a passing seed, now a failure of its own kind
+	if f := recheck(root, c, &res, sampled, calRun, func(seed uint64) Strategy { return c.spec.strategy(seed, k) }); f != nil {
+		switch {
+		case f.calibration:
+			// Before the first seed: the failing seed, if any, stays.
+			if res.Failure == nil {
+				res.Failures++
+				res.FailingSeed = c.first
+			}
+			res.Failure, res.failingRun = f, 1
+		default:
+			if res.Failure == nil || f.Seed != res.FailingSeed {
+				res.Failures++ // a passing seed, now a failure of its own kind
+			}
+			res.Failure, res.FailingSeed = f, f.Seed
+			res.failingRun = int(f.Seed-c.first) + 1
 		}
-		res.Failure, res.FailingSeed = f, f.Seed
-		res.failingRun = int(f.Seed-c.first) + 1
 	}
 	// Cut short only if seeds below the reported failure (or any, without
 	// one) were left unrun.

@@ -66,6 +66,10 @@ type Failure struct {
 	// Report is the multi-line human report: what went wrong, every task
 	// and what it waits on, the stacks, and how to replay.
 	Report string
+
+	// calibration marks a nondeterminism failure of a calibration run
+	// (which no seed names).
+	calibration bool
 }
 
 // Error returns one paragraph: what went wrong, the seed, strategy and

@@ -39,6 +39,9 @@ type RecheckRun struct {
 	// Schedule, if set, is the schedule the run took when first made,
 	// which the re-runs must take too.
 	Schedule string
+
+	// label, if set, names the run in the failure instead of its seed.
+	label string
 }
 
 // Recheck makes each run again, twice, with a trace, and compares the two
@@ -84,7 +87,9 @@ func Recheck(root func(s *Sim), runs []RecheckRun, opts ...Option) *Failure {
 			Err: ErrNondeterminism, Strategy: a.Strategy, Schedule: a.Schedule, Task: -1,
 			Message: fmt.Sprintf("run twice, differed: %s", what),
 		}
-		if sd, ok := want.Strategy().(Seeded); ok {
+		if want.label != "" {
+			f.Message, f.calibration = want.label+", "+f.Message, true
+		} else if sd, ok := want.Strategy().(Seeded); ok {
 			f.Seed = sd.Seed()
 			f.Message = fmt.Sprintf("seed %d, %s", f.Seed, f.Message)
 		}
@@ -103,7 +108,7 @@ type sampledRun struct {
 // recheck runs the failing run and c.rechecks of the sampled passing ones
 // again ([Recheck]; see pickRechecks), unless the exploration was cut
 // short.
-func recheck(root func(s *Sim), c exploreConfig, res *ExploreResult, sampled []sampledRun, strategy func(seed uint64) Strategy) *Failure {
+func recheck(root func(s *Sim), c exploreConfig, res *ExploreResult, sampled []sampledRun, cal *RecheckRun, strategy func(seed uint64) Strategy) *Failure {
 	if c.stopped() {
 		return nil // cut short: make no more runs
 	}
@@ -120,6 +125,9 @@ func recheck(root func(s *Sim), c exploreConfig, res *ExploreResult, sampled []s
 		r := seedRun(p.seed)
 		r.Schedule = p.schedule
 		runs = append(runs, r)
+	}
+	if cal != nil && c.rechecks > 0 {
+		runs = append(runs, *cal)
 	}
 	return Recheck(root, runs, c.runOpts...)
 }

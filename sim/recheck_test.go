@@ -175,6 +175,16 @@ func TestExplore_RecheckComparesWithTheFirstRun(t *testing.T) {
 			assert.Contains(t, res.Failure.Message, "passed when first run")
 		})
 	}
+	// Every run of a PCT exploration fails alike, after calibration runs
+	// that passed: the first calibration run, made again, now fails.
+	t.Run("pct/after-calibration", func(t *testing.T) {
+		lateRuns.Store(0)
+		res := sim.Explore(fails, sim.WithSeeds(0, 20), sim.WithWorkers(1), sim.WithStrategySpec(mustSpec(t, "pct:2")))
+		require.NotNil(t, res.Failure, "%s", res)
+		assert.ErrorIs(t, res.Failure, sim.ErrNondeterminism, "%s", res.Failure)
+		assert.Contains(t, res.Failure.Message, "calibration run random(seed=0), run twice, differed: it passed when first run")
+		assert.Equal(t, 1, res.RunsToFailure())
+	})
 	// Changed steps, the same in both re-runs: a task more from the 11th
 	// run on. The schedule of a re-run is not the first run's.
 	steps := func(s *sim.Sim) {

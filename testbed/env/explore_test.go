@@ -134,3 +134,24 @@ func TestExplorePCTReachesTheBug(t *testing.T) {
 	require.Error(t, err, "seed %d must fail again", st.First.Seed)
 	assert.Equal(t, st.First.Schedule, out.Schedule)
 }
+
+// A scenario that fails from its 11th run in the process on fails every
+// run of a PCT exploration alike, after the calibration runs passed: the
+// re-check makes the first calibration run again, and it fails now.
+func TestExploreRechecksTheCalibration(t *testing.T) {
+	sharedRuns.Store(0)
+	late := env.Scenario{Name: "late", Platforms: []env.Platform{env.Tasks}, Run: func(e env.Env) error {
+		n := sharedRuns.Add(1)
+		e.Go("worker", func() { e.Yield() })
+		e.Yield()
+		if n > 10 {
+			return errors.New("a run after the 10th")
+		}
+		return nil
+	}}
+	st, err := env.Explore(late, env.Tasks, env.Exploration{Strategy: env.PCT, Seeds: 20, Workers: 1})
+	require.NoError(t, err)
+	require.NotNil(t, st.First)
+	assert.ErrorIs(t, st.First, sim.ErrNondeterminism, "%v", st.First)
+	assert.Contains(t, st.First.Error(), "calibration run")
+}

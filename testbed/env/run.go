@@ -49,6 +49,9 @@ type Config struct {
 	// pctK is PCT's k, measured once per exploration (calibrate); 0
 	// until then.
 	pctK int
+	// pctFirst is the first calibration run, which the determinism
+	// re-check makes again.
+	pctFirst *sim.RecheckRun
 	// pool is the goroutines an exploration worker's sim runs reuse.
 	// Each run makes its own scope manager, so no goroutine-local scope
 	// outlives its run.
@@ -485,6 +488,9 @@ func recheck(st *Stats, sc Scenario, p Platform, cfg Config, passed []passedRun)
 			runs = append(runs, r)
 		}
 	}
+	if cfg.pctFirst != nil {
+		runs = append(runs, *cfg.pctFirst)
+	}
 	var opts []sim.Option
 	if cfg.MaxSteps > 0 {
 		opts = append(opts, sim.WithMaxSteps(cfg.MaxSteps))
@@ -527,7 +533,9 @@ func (cfg Config) calibrated(sc Scenario, p Platform) Config {
 	if cfg.MaxSteps > 0 {
 		opts = append(opts, sim.WithMaxSteps(cfg.MaxSteps))
 	}
-	cfg.pctK = sim.Calibrate(checkedRoot(sc, p, cfg, nil), opts...).K
+	cal := sim.Calibrate(checkedRoot(sc, p, cfg, nil), opts...)
+	first := cal.FirstRun()
+	cfg.pctK, cfg.pctFirst = cal.K, &first
 	return cfg
 }
 
