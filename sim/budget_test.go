@@ -135,3 +135,47 @@ func TestExplore_DFSSaysWhetherItIsComplete(t *testing.T) {
 	require.True(t, full.Complete, "%s", full)
 	assert.Contains(t, full.String(), "search complete")
 }
+
+// The same with a time budget, which Check's shrinking used to ignore: it
+// bounded only Explore's copy of the config. Each run spins 2 ms of wall
+// time, so a 1 ms budget ends with the first run, which fails.
+func TestCheck_ShrinkStaysWithinTheTimeBudget(t *testing.T) {
+	var runs atomic.Int64
+	root := func(s *sim.Sim) {
+		runs.Add(1)
+		for start := time.Now(); time.Since(start) < 2*time.Millisecond; {
+		}
+		x := sim.NewVar(s, 0)
+		wg := sim.NewWaitGroup(s)
+		for range 3 {
+			wg.Go("inc", func() { x.Store(x.Load() + 1) })
+		}
+		wg.Wait()
+		panic("always") // every schedule fails: plenty to shrink
+	}
+	ft := faketb.New("TestBudget")
+	sim.Check(ft, root, sim.WithSeeds(0, 1000), sim.WithWorkers(1), sim.WithStrategySpec(mustSpec(t, "random")), sim.WithTimeBudget(time.Millisecond))
+	require.True(t, ft.Failed())
+	assert.LessOrEqual(t, runs.Load(), int64(2), "runs: the first, and at most the shrink's first replay")
+	assert.Contains(t, ft.Errors, "not shrunk: the time budget or context ended first")
+}
+
+// Calibration, PCT's first runs, stops for the context and the budget as
+// the seeds do: a context already done runs nothing at all.
+func TestExplore_CalibrationStopsForTheContext(t *testing.T) {
+	var runs atomic.Int64
+	root := func(s *sim.Sim) {
+		runs.Add(1)
+		s.Yield()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res := sim.Explore(root, sim.WithSeeds(0, 100), sim.WithStrategySpec(mustSpec(t, "pct:3")), sim.WithContext(ctx))
+	assert.Zero(t, runs.Load(), "runs made after the context ended")
+	assert.True(t, res.CutShort)
+	assert.Zero(t, res.Runs)
+	cal := sim.CalibrateContext(ctx, root)
+	assert.Zero(t, cal.Runs)
+	assert.Nil(t, cal.FirstRun().Strategy)
+	assert.Zero(t, runs.Load())
+}

@@ -1,6 +1,10 @@
 package sim
 
-import "math"
+import (
+	"context"
+	"math"
+	"slices"
+)
 
 // Calibration runs: how many, and of what, make the k PCT starts from.
 const (
@@ -54,11 +58,26 @@ type Calibration struct {
 // [PCTWithSteps]), and [ExploreResult.LongestRun] says how far runs went.
 // The result depends on root and opts alone.
 func Calibrate(root func(s *Sim), opts ...Option) Calibration {
+	return calibrate(root, opts, func() bool { return false })
+}
+
+// CalibrateContext is [Calibrate], starting no more runs once ctx is done:
+// the Calibration then describes the runs made, and its K is not the one
+// Calibrate gives (an exploration cut short at that point runs no seed).
+func CalibrateContext(ctx context.Context, root func(s *Sim), opts ...Option) Calibration {
+	return calibrate(root, opts, func() bool { return ctx.Err() != nil })
+}
+
+// calibrate is Calibrate, checking stop before each run.
+func calibrate(root func(s *Sim), opts []Option, stop func() bool) Calibration {
 	pool := NewGoroutinePool()
 	defer pool.Close()
 	c := Calibration{Longest: 1}
 	run := func(st Strategy) bool {
-		r, err := Run(root, append(opts, WithStrategy(st), WithoutTrace(), WithGoroutinePool(pool))...)
+		if stop() {
+			return false
+		}
+		r, err := Run(root, append(slices.Clip(opts), WithStrategy(st), WithoutTrace(), WithGoroutinePool(pool))...)
 		if c.Runs == 0 {
 			c.first = RecheckRun{Strategy: func() Strategy { return Random(0) }, Schedule: r.Schedule, label: "calibration run random(seed=0)"}
 			if err != nil {
@@ -91,5 +110,7 @@ func Calibrate(root func(s *Sim), opts ...Option) Calibration {
 // harness that explores seeds itself to re-check with [Recheck] along
 // with its own runs, as [Explore] does: a scenario whose runs change with
 // state shared across them can fail every run after calibration alike,
-// and only a run made before, made again, shows it.
+// and only a run made before, made again, shows it. It is the zero
+// RecheckRun, with no Strategy, if no run was made ([CalibrateContext]
+// with a context already done).
 func (c Calibration) FirstRun() RecheckRun { return c.first }

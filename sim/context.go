@@ -199,12 +199,19 @@ func (c *simCtx) Err() error            { return c.err }
 // parent, follow its cancellation without starting a goroutine. f runs
 // synchronously, from the task or timer that cancels.
 func (c *simCtx) AfterFunc(f func()) (stop func() bool) {
+	// context.WithCancel, WithTimeout and AfterFunc of a sim context call
+	// this: from a goroutine that is not a task it would change the
+	// context under the scheduler.
+	c.s.mustCur("context.AfterFunc (or WithCancel, WithTimeout, WithDeadline) on a sim context")
 	if c.err != nil {
 		f()
 		return func() bool { return false }
 	}
 	a := c.addAfter(f)
-	return func() bool { return c.stopAfter(a) }
+	return func() bool {
+		c.s.mustCur("the stop function of context.AfterFunc (or the cancel of a context derived) on a sim context")
+		return c.stopAfter(a)
+	}
 }
 
 // stopAfter stops a, an entry of c.afterFuncs, and reports whether it was

@@ -145,7 +145,8 @@ type ExploreResult struct {
 	// Failure is the failure of the smallest failing seed (for DFS, of
 	// the first failing schedule), nil if none failed.
 	Failure *Failure
-	// FailingSeed is the smallest failing seed, if Failure is set.
+	// FailingSeed is the smallest failing seed, if Failure is set (0 for
+	// a calibration run's, Failure.CalibrationRun).
 	FailingSeed uint64
 	// FirstSeed is the first seed run.
 	FirstSeed uint64
@@ -192,7 +193,8 @@ type ExploreResult struct {
 
 // RunsToFailure returns the number of runs up to and including the first
 // failing one (0 if none failed): for seeds, the smallest failing seed's
-// place among them; for DFS, the failing schedule's place in the search.
+// place among them; for DFS, the failing schedule's place in the search;
+// 1 for a calibration run that does not repeat itself, which came first.
 func (r ExploreResult) RunsToFailure() int {
 	if r.Failure == nil {
 		return 0
@@ -236,7 +238,10 @@ func (r ExploreResult) String() string {
 	if r.Calibration > 0 {
 		s += fmt.Sprintf(" (%d calibration runs)", r.Calibration)
 	}
-	if r.Failure != nil && !strings.HasPrefix(r.Strategy, "dfs") {
+	switch {
+	case r.Failure != nil && r.Failure.CalibrationRun:
+		s += ", a calibration run does not repeat itself"
+	case r.Failure != nil && !strings.HasPrefix(r.Strategy, "dfs"):
 		s += fmt.Sprintf(", smallest failing seed %d", r.FailingSeed)
 	}
 	dfs := strings.HasPrefix(r.Strategy, "dfs")
@@ -278,6 +283,14 @@ type exploreConfig struct {
 	budget   time.Duration
 	rechecks int
 	deadline time.Time // start + budget, set by Explore
+}
+
+// startBudget sets the deadline of a time budget starting at start,
+// unless one is set already (Check's, passed on to Explore).
+func (c *exploreConfig) startBudget(start time.Time) {
+	if c.budget > 0 && c.deadline.IsZero() {
+		c.deadline = start.Add(c.budget)
+	}
 }
 
 // stopped reports whether the exploration must stop: its context ended or
@@ -377,9 +390,7 @@ func newExploreConfig(opts []ExploreOption) exploreConfig {
 func Explore(root func(s *Sim), opts ...ExploreOption) ExploreResult {
 	start := time.Now()
 	c := newExploreConfig(opts)
-	if c.budget > 0 {
-		c.deadline = start.Add(c.budget)
-	}
+	c.startBudget(start)
 	res := explore(root, c)
 	res.Elapsed = time.Since(start)
 	return res
@@ -401,9 +412,16 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 	k := 0
 	var calRun *RecheckRun
 	if c.spec.needsK() {
-		cal := Calibrate(root, c.runOpts...)
+		cal := calibrate(root, c.runOpts, c.stopped)
 		k, res.Calibration, res.LongestRun = cal.K, cal.Runs, cal.Longest
-		calRun = &cal.first
+		if cal.Runs > 0 {
+			calRun = &cal.first
+		}
+		if c.stopped() {
+			// Cut short during calibration: no seed ran.
+			res.CutShort = true
+			return res
+		}
 	}
 
 	type runRecord struct {
@@ -517,13 +535,12 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 	}
 	if f := recheck(root, c, &res, sampled, calRun, func(seed uint64) Strategy { return c.spec.strategy(seed, k) }); f != nil {
 		switch {
-		case f.calibration:
-			// Before the first seed: the failing seed, if any, stays.
+		case f.CalibrationRun:
+			// Before the first seed: no seed names it.
 			if res.Failure == nil {
 				res.Failures++
-				res.FailingSeed = c.first
 			}
-			res.Failure, res.failingRun = f, 1
+			res.Failure, res.FailingSeed, res.failingRun = f, 0, 1
 		default:
 			if res.Failure == nil || f.Seed != res.FailingSeed {
 				res.Failures++ // a passing seed, now a failure of its own kind

@@ -66,10 +66,10 @@ type Failure struct {
 	// Report is the multi-line human report: what went wrong, every task
 	// and what it waits on, the stacks, and how to replay.
 	Report string
-
-	// calibration marks a nondeterminism failure of a calibration run
-	// (which no seed names).
-	calibration bool
+	// CalibrationRun reports a nondeterminism failure of a calibration run
+	// ([Calibrate]) rather than of a seed: no seed of the exploration
+	// names it (Seed is 0), and Schedule is the run made again.
+	CalibrationRun bool
 }
 
 // Error returns one paragraph: what went wrong, the seed, strategy and

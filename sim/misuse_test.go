@@ -32,6 +32,7 @@ type objects struct {
 	task            *sim.Task
 	local           *sim.Local[int]
 	cancel          context.CancelFunc
+	ctx             context.Context // a sim context
 }
 
 // misuseCalls calls every exported primitive of sim once.
@@ -61,6 +62,8 @@ var misuseCalls = []struct {
 	{"Sim.WaitDone", func(o *objects) { _ = o.s.WaitDone(context.Background()) }},
 	{"Sim.Select", func(o *objects) { o.s.Select(sim.OnDefault(nil)) }},
 	{"CancelFunc", func(o *objects) { o.cancel() }},
+	{"context.WithCancel of a sim context", func(o *objects) { _, cancel := context.WithCancel(o.ctx); cancel() }},
+	{"context.AfterFunc of a sim context", func(o *objects) { context.AfterFunc(o.ctx, func() {}) }},
 	{"Timer.Stop", func(o *objects) { o.timer.Stop() }},
 	{"Timer.Reset", func(o *objects) { o.timer.Reset(time.Second) }},
 	{"NewChan", func(o *objects) { sim.NewChan[int](o.s, 1) }},
@@ -181,5 +184,6 @@ func newObjects(s *sim.Sim) objects {
 	o.task = s.Go("task", func() {})
 	o.local = sim.NewLocal[int](false)
 	_, o.cancel = s.WithCancel(context.Background())
+	o.ctx, _ = s.WithCancel(context.Background())
 	return o
 }

@@ -73,7 +73,7 @@ func Recheck(root func(s *Sim), runs []RecheckRun, opts ...Option) *Failure {
 		case want.Failed && (errA == nil || want.Message != "" && errString(errA) != want.Message):
 			first := "it failed"
 			if want.Message != "" {
-				first = fmt.Sprintf("it failed (%s)", want.Message)
+				first = fmt.Sprintf("it failed (%s)", clipQuote(want.Message))
 			}
 			what = fmt.Sprintf("%s, and passed or failed otherwise when run again: %s", first, clipQuote(errString(errA)))
 		case !want.Failed && errA != nil:
@@ -88,7 +88,7 @@ func Recheck(root func(s *Sim), runs []RecheckRun, opts ...Option) *Failure {
 			Message: fmt.Sprintf("run twice, differed: %s", what),
 		}
 		if want.label != "" {
-			f.Message, f.calibration = want.label+", "+f.Message, true
+			f.Message, f.CalibrationRun = want.label+", "+f.Message, true
 		} else if sd, ok := want.Strategy().(Seeded); ok {
 			f.Seed = sd.Seed()
 			f.Message = fmt.Sprintf("seed %d, %s", f.Seed, f.Message)
@@ -182,12 +182,12 @@ func firstDifference(a, b *Trace) string {
 			if ta == tb { // a field String leaves out
 				ta, tb = fmt.Sprintf("%+v", ea), fmt.Sprintf("%+v", eb)
 			}
-			return fmt.Sprintf("event %d is %q in one run and %q in the other", i, ta, tb)
+			return fmt.Sprintf("event %d is %s in one run and %s in the other", i, clipQuote(ta), clipQuote(tb))
 		}
 	}
 	for i := range min(len(a.tasks), len(b.tasks)) {
 		if a.tasks[i] != b.tasks[i] {
-			return fmt.Sprintf("task %d is %+v in one run and %+v in the other", i, a.tasks[i], b.tasks[i])
+			return fmt.Sprintf("task %d is %s in one run and %s in the other", i, clipQuote(fmt.Sprintf("%+v", a.tasks[i])), clipQuote(fmt.Sprintf("%+v", b.tasks[i])))
 		}
 	}
 	return "the traces are the same but the schedules differ"

@@ -3,6 +3,7 @@ package sim_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -184,6 +185,9 @@ func TestExplore_RecheckComparesWithTheFirstRun(t *testing.T) {
 		assert.ErrorIs(t, res.Failure, sim.ErrNondeterminism, "%s", res.Failure)
 		assert.Contains(t, res.Failure.Message, "calibration run random(seed=0), run twice, differed: it passed when first run")
 		assert.Equal(t, 1, res.RunsToFailure())
+		assert.True(t, res.Failure.CalibrationRun)
+		assert.Zero(t, res.FailingSeed)
+		assert.Contains(t, res.String(), "a calibration run does not repeat itself")
 	})
 	// Changed steps, the same in both re-runs: a task more from the 11th
 	// run on. The schedule of a re-run is not the first run's.
@@ -207,4 +211,34 @@ func TestExplore_RecheckComparesWithTheFirstRun(t *testing.T) {
 			assert.False(t, res.Complete)
 		})
 	}
+}
+
+// A nondeterminism report quotes the messages it compares clipped: a
+// first failure whose panic value was a megabyte made a megabyte report.
+func TestRecheck_ClipsWhatItQuotes(t *testing.T) {
+	big := strings.Repeat("x", 1<<20)
+	lateRuns.Store(0)
+	root := func(s *sim.Sim) {
+		s.Go("worker", func() { s.Yield() })
+		s.Yield()
+		if lateRuns.Add(1) == 1 {
+			panic(big)
+		}
+		panic("other")
+	}
+	res := sim.Explore(root, sim.WithSeeds(0, 1), sim.WithWorkers(1), sim.WithStrategySpec(mustSpec(t, "random")))
+	require.NotNil(t, res.Failure)
+	require.ErrorIs(t, res.Failure, sim.ErrNondeterminism)
+	assert.Less(t, len(res.Failure.Error()), 2000)
+	assert.Less(t, len(res.Failure.Report), 2000)
+
+	lateRuns.Store(0)
+	logs := func(s *sim.Sim) {
+		s.Logf("%s", strings.Repeat("y", int(lateRuns.Add(1))*100_000))
+		s.Yield()
+	}
+	res = sim.Explore(logs, sim.WithSeeds(0, 1), sim.WithWorkers(1), sim.WithStrategySpec(mustSpec(t, "random")))
+	require.NotNil(t, res.Failure)
+	require.ErrorIs(t, res.Failure, sim.ErrNondeterminism)
+	assert.Less(t, len(res.Failure.Report), 2000, "the differing notes are quoted whole")
 }

@@ -590,6 +590,12 @@ func (s *Sim) decide(d *Decision) int {
 		return -1
 	}
 	s.choices.add(i)
+	// At a chunk's end only, so that the test costs nothing per decision
+	// (MaxScheduleDecisions is a multiple of choiceChunk).
+	if s.choices.n%choiceChunk == 0 && s.choices.n >= maxRunDecisions {
+		s.fail(ErrLivelock, nil, nil, "", fmt.Sprintf("the run made %d decisions, the most a schedule replays (MaxScheduleDecisions); bound it with WithMaxSteps, or make it smaller", s.choices.n))
+		return -1
+	}
 	if d.Preempts(i) {
 		s.preemptions++
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // scheduleVersion prefixes every schedule string, so that a stale string
@@ -15,9 +16,16 @@ const digits62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ
 
 // MaxScheduleDecisions bounds the number of decisions a schedule string
 // may decode to, so that a short string with large repeat counts cannot
-// take seconds and gigabytes to decode. It is far above any run's: a run
-// stops at its step bound ([DefaultMaxSteps] steps without progress).
+// take seconds and gigabytes to decode. It bounds runs too, so that every
+// run's schedule replays: a run that reaches it (only one that makes
+// progress for millions of steps can, or one given a larger
+// [WithMaxSteps]) fails with [ErrLivelock], and its schedule, of exactly
+// this many decisions, decodes.
 const MaxScheduleDecisions = 1 << 22
+
+// maxRunDecisions is the bound a run stops at: MaxScheduleDecisions, but
+// for tests of a run that reaches it (a multiple of choiceChunk).
+var maxRunDecisions = MaxScheduleDecisions
 
 // divergenceCause ends the message of a replay that does not fit its run.
 const divergenceCause = "the run no longer matches the schedule: the code under test changed, or it is nondeterministic " +
@@ -93,7 +101,8 @@ func appendChoice(buf []byte, c int) []byte {
 // [TrimSchedule] (whose trailing "+" it ignores). A string that decodes to
 // more than [MaxScheduleDecisions] decisions is an [ErrBadSchedule]; the
 // decisions are counted before any is stored, so a bad string costs no
-// more than its own length, and an error quotes at most 200 bytes of it.
+// more than its own length, and an error quotes at most 200 bytes of it
+// (escaped as %q escapes them).
 func DecodeSchedule(s string) ([]int, error) {
 	rest, ok := strings.CutPrefix(strings.TrimSuffix(strings.TrimSpace(s), "+"), scheduleVersion)
 	if !ok {
@@ -126,7 +135,11 @@ func walkSchedule(s, rest string, emit func(c, times int)) (int, error) {
 		}
 		n, err := strconv.Atoi(rest[:end])
 		if err != nil || n < 0 {
-			return 0, fmt.Errorf("%w: bad number %s in %s", ErrBadSchedule, clipQuote(rest[:end]), clipQuote(s))
+			num := rest[:end]
+			if len(num) > 20 {
+				num = num[:20] + "..."
+			}
+			return 0, fmt.Errorf("%w: bad number %q in %s", ErrBadSchedule, num, clipQuote(s))
 		}
 		rest = rest[end+1:]
 		return n, nil
@@ -141,7 +154,7 @@ func walkSchedule(s, rest string, emit func(c, times int)) (int, error) {
 		return nil
 	}
 	for rest != "" {
-		c := rest[0]
+		c, whole := rest[0], rest
 		rest = rest[1:]
 		var err error
 		switch {
@@ -165,7 +178,8 @@ func walkSchedule(s, rest string, emit func(c, times int)) (int, error) {
 		default:
 			i := strings.IndexByte(digits62, c)
 			if i < 0 {
-				return 0, fmt.Errorf("%w: unexpected %q in %s", ErrBadSchedule, c, clipQuote(s))
+				r, _ := utf8.DecodeRuneInString(whole) // the character, not its first byte
+				return 0, fmt.Errorf("%w: unexpected %q in %s", ErrBadSchedule, r, clipQuote(s))
 			}
 			err = add(i, 1)
 		}

@@ -97,3 +97,14 @@ func TestDecodeSchedule_CountsBeforeItStores(t *testing.T) {
 	assert.Less(t, len(err.Error()), 1000)
 	assert.Contains(t, err.Error(), `unexpected '!'`)
 }
+
+// A decode error names the character it stopped at, not its first byte,
+// and quotes a bad number shortly.
+func TestDecodeSchedule_ErrorsNameWhatIsWrong(t *testing.T) {
+	_, err := sim.DecodeSchedule("1:01€")
+	require.ErrorIs(t, err, sim.ErrBadSchedule)
+	assert.Contains(t, err.Error(), `unexpected '€'`)
+	_, err = sim.DecodeSchedule("1:0_" + strings.Repeat("9", 300) + ".")
+	require.ErrorIs(t, err, sim.ErrBadSchedule)
+	assert.Less(t, len(err.Error()), 400)
+}

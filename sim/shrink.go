@@ -111,7 +111,10 @@ func shrinkReport(root func(s *Sim), schedule string, opts []Option, stop func()
 			if f != nil && f.Preemptions <= bound {
 				return ShrinkResult{Schedule: s, Failure: f, Minimal: true, Runs: runs}
 			}
-			return ShrinkResult{Schedule: found, Runs: runs} // unreachable: found fails with kind
+			// found failed in the search and not when replayed: the
+			// scenario escapes the scheduler. Keep what the greedy
+			// passes had, unproven.
+			return ShrinkResult{Schedule: best, Failure: bestF, Runs: runs}
 		}
 		if !complete {
 			return cut()

@@ -222,6 +222,9 @@ type TB interface {
 func Check(t TB, root func(s *Sim), opts ...ExploreOption) {
 	t.Helper()
 	c := newExploreConfig(opts)
+	// The budget runs from here, and bounds the shrinking after the
+	// exploration too: the deadline is Check's, not only Explore's.
+	c.startBudget(time.Now())
 	if !c.seedsSet {
 		c.seeds = DefaultSeeds
 		if testing.Short() {
@@ -271,7 +274,7 @@ func Check(t TB, root func(s *Sim), opts ...ExploreOption) {
 	}
 	res := Explore(root, exploreOptionFunc(func(x *exploreConfig) { *x = c }))
 	if res.Failure != nil {
-		msg := failMessage(t, res.Failure, c, true)
+		msg := failMessage(t, res.Failure, c, !res.Failure.CalibrationRun) // no seed names a calibration run
 		// A nondeterministic failure does not replay: shrinking it would
 		// chase a moving target.
 		if !errors.Is(res.Failure, ErrNondeterminism) {

@@ -63,8 +63,8 @@ func Check(t rapid.TB, root func(s *sim.Sim), opts ...sim.Option) {
 		// prints) and the schedule, for sim.ReplayPrefix.
 		rt.Logf("%s", f.Report)
 		r := sim.ShrinkReport(root, res.Schedule, opts...)
-		if r.Failure == nil { // unreachable: the schedule failed
-			rt.Fatalf("%s", msg)
+		if r.Failure == nil { // the schedule failed once and not again: nondeterminism
+			rt.Fatalf("%s; it does not fail when replayed: the scenario escapes the scheduler", msg)
 		}
 		if len(r.Schedule) > sim.MaxPrintedSchedule {
 			rt.Fatalf("%s; shrunk further to %s, with a schedule of %d bytes, too long to print", msg, r, len(r.Schedule))

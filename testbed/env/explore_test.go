@@ -154,4 +154,5 @@ func TestExploreRechecksTheCalibration(t *testing.T) {
 	require.NotNil(t, st.First)
 	assert.ErrorIs(t, st.First, sim.ErrNondeterminism, "%v", st.First)
 	assert.Contains(t, st.First.Error(), "calibration run")
+	assert.True(t, st.First.FromSchedule, "no seed names a calibration run: the replay line gives its schedule")
 }

@@ -140,7 +140,7 @@ func runSim(sc Scenario, p Platform, cfg Config, shown bool) (Outcome, *Failure)
 	if cfg.Strategy == "" {
 		cfg.Strategy = Random
 	}
-	cfg = cfg.calibrated(sc, p)
+	cfg = cfg.calibrated(context.Background(), sc, p)
 	var (
 		e        *simEnv
 		checkErr error
@@ -363,7 +363,7 @@ func ExploreContext(ctx context.Context, sc Scenario, p Platform, x Exploration)
 		return exploreDFS(ctx, sc, p, x)
 	}
 	x.Config.Strategy = x.Strategy
-	x.Config = x.Config.calibrated(sc, p) // once, for every seed and the re-check
+	x.Config = x.Config.calibrated(ctx, sc, p) // once, for every seed and the re-check
 	// This shard's seeds are FirstSeed+Shard, then every Shards-th:
 	// computed as the workers take them, never listed.
 	n := 0
@@ -506,6 +506,10 @@ func recheck(st *Stats, sc Scenario, p Platform, cfg Config, passed []passedRun)
 	if st.Strategy == DFS {
 		st.First.Seed = 0
 	}
+	if f.CalibrationRun {
+		// No seed names it: its replay line gives its schedule.
+		st.First.FromSchedule, st.First.Seed = true, 0
+	}
 	st.First.Manager, st.First.Tracer, st.First.TracerOptions = callers(cfg, nil)
 }
 
@@ -521,11 +525,11 @@ func (cfg Config) simStrategy() sim.Strategy {
 	return cfg.Strategy.sim(cfg.Seed, cfg.pctK)
 }
 
-// calibrated returns cfg with PCT's k measured, if its runs need one and
-// it has none yet: the k sim.Explore would give PCT on this scenario,
+// calibrated returns cfg with PCT's k measured (within ctx), if its runs
+// need one and it has none yet: the k sim.Explore would give PCT on this scenario,
 // platform and config, which depends on nothing else, so that a seed
 // replays with the k its exploration had.
-func (cfg Config) calibrated(sc Scenario, p Platform) Config {
+func (cfg Config) calibrated(ctx context.Context, sc Scenario, p Platform) Config {
 	if cfg.Strategy != PCT || cfg.Schedule != "" || cfg.pctK > 0 {
 		return cfg
 	}
@@ -533,9 +537,13 @@ func (cfg Config) calibrated(sc Scenario, p Platform) Config {
 	if cfg.MaxSteps > 0 {
 		opts = append(opts, sim.WithMaxSteps(cfg.MaxSteps))
 	}
-	cal := sim.Calibrate(checkedRoot(sc, p, cfg, nil), opts...)
-	first := cal.FirstRun()
-	cfg.pctK, cfg.pctFirst = cal.K, &first
+	// A context that ends during calibration ends the exploration
+	// before its first seed: the k of the runs made is never used.
+	cal := sim.CalibrateContext(ctx, checkedRoot(sc, p, cfg, nil), opts...)
+	cfg.pctK = cal.K
+	if first := cal.FirstRun(); first.Strategy != nil {
+		cfg.pctFirst = &first
+	}
 	return cfg
 }
 
