@@ -17,8 +17,8 @@ import (
 // PCT rows also report PCT's bound on the expected number of runs (bound):
 // PCT of depth D finds a bug of depth d ≤ D with probability at least
 // 1/(n·k^(D-1)) per run, so it needs at most n·k^(D-1) runs on average.
-// k is the measured number of task decisions of a run (the k metric; see
-// [sim.StrategySpec]) and n the most tasks in a run, root included: every
+// k is the measured number of task decisions of a run (the k metric:
+// [sim.Calibrate]'s, as Explore measures it) and n the most tasks in a run, root included: every
 // task that PCT gives a priority to and chooses among, as in
 // [sim.ExploreResult.MissBound]. The bound is PCT's, so random rows have
 // none. It is about task decisions: B6 is a select and timer tie at one
@@ -49,12 +49,15 @@ func BenchmarkRunsToFailure(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.Run(bug.name+"/"+r.spec, func(b *testing.B) {
-				var total, found, k, n int
+				// Explore's k: ExploreResult.K is 0 when no PCT run
+				// passed (a bug found at the first seed).
+				k := sim.Calibrate(bug.root).K
+				var total, found, n int
 				for range b.N {
 					total, found = 0, 0
 					for stream := range streams {
 						res := sim.Explore(bug.root, sim.WithSeeds(uint64(stream)*budget, budget), sim.WithStrategySpec(sp))
-						k, n = max(k, res.K), max(n, res.MaxTasks)
+						n = max(n, res.MaxTasks)
 						if res.Failure != nil {
 							found++
 							total += res.RunsToFailure()
