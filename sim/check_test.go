@@ -50,7 +50,7 @@ func TestCheck_PassesCleanScenario(t *testing.T) {
 	assert.Contains(t, ft.Logs[0], "100 runs (portfolio)")
 	// Of seeds 0..99, the portfolio runs PCT depth 2 on those with
 	// seed%3 == 1: 33 of them.
-	assert.Regexp(t, `a depth-2 bug within the first [0-9]+ task decisions of a run would be missed by all 33 PCT depth-2 runs with probability <=`, ft.Logs[0])
+	assert.Regexp(t, `a depth-2 bug would be missed by all 33 PCT depth-2 runs \(k=[0-9]+, 3 tasks\) with probability <=`, ft.Logs[0])
 }
 
 func TestExplore_ParallelResultIndependentOfWorkers(t *testing.T) {

@@ -72,8 +72,8 @@
 // reach as far as runs go: [Explore] and [Check] measure it first with
 // [Calibrate] (PCT runs without change points among them, which run each
 // priority order to its end), a run longer than its k is made again with a
-// larger one ([PCTWithSteps]), and the miss bound [Check] prints says the
-// k it covers and how far runs went ([ExploreResult.MissBound],
+// larger one ([PCTWithSteps]), and [Check] prints a miss bound only when
+// no run went further than that k ([ExploreResult.MissBound],
 // [ExploreResult.LongestRun]). A scheduling step costs O(log n)
 // in the number of tasks under every built-in strategy, and allocates
 // nothing.

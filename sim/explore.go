@@ -162,7 +162,7 @@ type ExploreResult struct {
 	K int
 	// LongestRun is the most task decisions of any run made, calibration
 	// included. When it is above K, runs went further than PCT's change
-	// points reached: the bound does not cover what happens past K.
+	// points reached, and MissBound gives no bound.
 	LongestRun int
 	// PCTRuns is the number of passing runs of PCT of depth PCTDepth (all
 	// the runs of pct:D, the depth-2 runs of a portfolio): the runs
@@ -208,12 +208,13 @@ func (r ExploreResult) RunsToFailure() int {
 // first K task decisions of a run, with n = MaxTasks (the most tasks in a
 // run, root included: the tasks PCT chooses among). Each run counts with
 // the k its first attempt drew over, K, whatever [Run] made of it after.
-// It returns 1 (no bound) when no PCT run of depth PCTDepth counts.
-//
-// The bound says nothing of a bug further in than K: compare K with
-// LongestRun.
+// It returns 1 (no bound) when no PCT run of depth PCTDepth counts, and
+// when a run went further than K (LongestRun > K): the runs then do not
+// have the k the bound needs, the most task decisions of a run, and a bug
+// past K is out of the change points' reach. Calibration's headroom makes
+// that rare ([Calibrate]).
 func (r ExploreResult) MissBound(depth int) float64 {
-	if r.PCTRuns == 0 || depth > r.PCTDepth {
+	if r.PCTRuns == 0 || depth > r.PCTDepth || r.LongestRun > r.K {
 		return 1
 	}
 	n, k := float64(max(r.MaxTasks, 1)), float64(max(r.K, 1))

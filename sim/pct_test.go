@@ -151,3 +151,12 @@ func TestPCT_YielderGoesLast(t *testing.T) {
 		require.Equal(t, []string{"worker done", "yielder resumed", "yielder resumed"}, order, "seed %d", seed)
 	}
 }
+
+// No miss bound when a run went further than the k the change points were
+// drawn over: those runs do not have the k the bound needs.
+func TestPCT_NoBoundPastK(t *testing.T) {
+	r := sim.ExploreResult{PCTRuns: 1000, PCTDepth: 2, K: 40, LongestRun: 40, MaxTasks: 3}
+	assert.Less(t, r.MissBound(2), 1e-3)
+	r.LongestRun = 41
+	assert.Equal(t, 1.0, r.MissBound(2))
+}

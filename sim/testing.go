@@ -293,12 +293,12 @@ func Check(t TB, root func(s *Sim), opts ...ExploreOption) {
 		return
 	}
 	msg := fmt.Sprintf("sim: explored %d %s in %v (%v per run): %s", res.Runs, c.unit(), roundDuration(res.Elapsed), res.PerRun().Round(100*time.Nanosecond), res)
-	if res.PCTRuns > 0 {
-		msg += fmt.Sprintf("; a depth-%d bug within the first %d task decisions of a run would be missed by all %d PCT depth-%d runs with probability <= %.2g",
-			res.PCTDepth, res.K, res.PCTRuns, res.PCTDepth, res.MissBound(res.PCTDepth))
-		if res.LongestRun > res.K {
-			msg += fmt.Sprintf(" (runs went up to %d task decisions: the bound does not reach past %d)", res.LongestRun, res.K)
-		}
+	switch {
+	case res.PCTRuns > 0 && res.LongestRun > res.K:
+		msg += fmt.Sprintf("; no miss bound: runs went up to %d task decisions, past the k=%d that PCT's change points were drawn over", res.LongestRun, res.K)
+	case res.PCTRuns > 0:
+		msg += fmt.Sprintf("; a depth-%d bug would be missed by all %d PCT depth-%d runs (k=%d, %d tasks) with probability <= %.2g",
+			res.PCTDepth, res.PCTRuns, res.PCTDepth, res.K, max(res.MaxTasks, 1), res.MissBound(res.PCTDepth))
 	}
 	if res.CutShort {
 		msg += fmt.Sprintf("; cut short by its context or time budget: only %d of the %s planned ran", res.Runs, c.planned())
