@@ -70,7 +70,8 @@
 //	scenario, platform, strategy  what was explored
 //	runs, distinct, failures      runs made, distinct schedules, failing runs
 //	pct_k                         pct rows: the task decisions per run PCT drew its change
-//	                              points over, measured on the scenario first (absent otherwise)
+//	                              points over, measured on the scenario first by 12 to 68 runs
+//	                              that runs does not count (absent otherwise)
 //	elapsed_ms                    wall-clock time, in milliseconds
 //	cut                           true for the row SIGINT cut short
 //	broken                        true with -broken: failures are expected

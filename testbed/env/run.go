@@ -313,7 +313,8 @@ type Stats struct {
 	// sim.ErrNondeterminism, and Failures counts it.
 	First *Failure
 	// K is the k of PCT's runs (task decisions per run, measured on the
-	// scenario first: see PCT); 0 for other strategies.
+	// scenario first: see PCT); 0 for other strategies. The runs that
+	// measure it (sim.Calibrate's, 12 to 68) are not counted in Runs.
 	K int
 	// Cut reports that the exploration's context ended it before its
 	// budget was run (ExploreContext).
