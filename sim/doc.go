@@ -102,7 +102,9 @@
 // A task that yields lets every other runnable task go first: at a
 // [Sim.Yield] the yielder is the last option (choosing it is the
 // preemption, so the default choice of DFS, [ReplayPrefix] and shrinking
-// runs another task), and under PCT it drops below every priority. A
+// runs another task), and under PCT it drops below every priority when
+// it yields a second time with no other task run since (one Yield keeps
+// PCT's bound for a bug that needs the yielder to go on). A
 // join written as `for !t.Done() { s.Yield() }` therefore ends under every
 // strategy while t can run, and tasks polling one another's flags in
 // Yield loops take turns round all of them (at a Yield the other tasks'

@@ -30,10 +30,15 @@ const maxPCTAttempts = 16
 // [1, k]; at the i-th, the task that would run drops to priority i, below
 // every initial priority (at most k-1 change points, so a one-decision run
 // has none). Only decisions between two or more tasks count as steps. A
-// task that yields drops below every priority, change points' included,
-// and below every task that yielded before it, so that a task waiting in
-// a Yield loop lets every other runnable task run first and spin loops
-// end. Other decisions (select cases, timers, [Sim.Intn]) are uniform.
+// task that yields a second time with no other task run since its first
+// drops below every priority, change points' included, and below every
+// task that dropped so before it, so that a task waiting in a Yield loop
+// lets every other runnable task run first and spin loops end. A single
+// Yield changes nothing: a bug that needs a task to go on past one Yield
+// keeps PCT's bound (dropping at the first Yield put such a bug out of
+// reach at every depth). What the second drop gives up is the schedules
+// in which a task goes on through two Yields in a row while others could
+// run, which a spin loop's are: nothing it reads has changed since. Other decisions (select cases, timers, [Sim.Intn]) are uniform.
 //
 // On a run of n tasks and at most k steps it finds any given bug of depth
 // d with probability at least 1/(n·k^(d-1)); n counts every task of the
@@ -66,7 +71,7 @@ func PCTWithSteps(seed uint64, depth, k int) Strategy {
 	}
 	// Yielders take priorities -1, -2, ...: 0 marks a task not seen yet,
 	// which would give the first yielder a fresh random priority instead.
-	p := &pctStrategy{seed: seed, depth: depth, k: k, rng: newRNG(seed), low: -1}
+	p := &pctStrategy{seed: seed, depth: depth, k: k, rng: newRNG(seed), low: -1, yielder: -1}
 	n := min(depth-1, k-1) // as shuttle: a run of k steps has k-1 places to change
 	for len(p.change) < n {
 		c := 1 + p.rng.IntN(k)
@@ -89,6 +94,9 @@ type pctStrategy struct {
 	prio     []int64 // by task id; 0 = not seen yet
 	steps    int
 	low      int64   // the next yielder's priority, below all others
+	// yielder is the task that yielded last and ran on, with no other
+	// task run since (-1 if none): if it yields again, it drops.
+	yielder int
 	heap     pctHeap // the runnable tasks waiting to run, by priority
 }
 
@@ -131,8 +139,13 @@ func (p *pctStrategy) Choose(d *Decision) int {
 		cur = d.Current // it can go on running
 	}
 	if d.Yielding && cur >= 0 {
-		p.prio[cur] = p.low
-		p.low--
+		if p.yielder == cur {
+			p.prio[cur] = p.low
+			p.low--
+			p.yielder = -1
+		} else {
+			p.yielder = cur
+		}
 	}
 	for i, c := range p.change {
 		if c != p.steps {
@@ -149,6 +162,9 @@ func (p *pctStrategy) Choose(d *Decision) int {
 	best := p.heap.top()
 	if cur >= 0 && (best < 0 || higher(p.prio, cur, best)) {
 		best = cur
+	}
+	if best != p.yielder {
+		p.yielder = -1 // another task runs: the next Yield is a first one
 	}
 	return d.option(best)
 }
