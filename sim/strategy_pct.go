@@ -93,11 +93,11 @@ type pctStrategy struct {
 	change   []int   // change-point steps, in draw order
 	prio     []int64 // by task id; 0 = not seen yet
 	steps    int
-	low      int64   // the next yielder's priority, below all others
+	low      int64 // the next yielder's priority, below all others
 	// yielder is the task that yielded last and ran on, with no other
 	// task run since (-1 if none): if it yields again, it drops.
 	yielder int
-	heap     pctHeap // the runnable tasks waiting to run, by priority
+	heap    pctHeap // the runnable tasks waiting to run, by priority
 }
 
 func (p *pctStrategy) Name() string {
