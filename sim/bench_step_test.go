@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"iter"
 	"testing"
+	"time"
 
 	"github.com/tracebed/tracebed/sim"
 )
@@ -106,5 +107,29 @@ func BenchmarkStep(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkTimersDueTogether runs n tasks that sleep to the same instant:
+// n timers due at once, which fire one decision at a time. The cost per
+// timer must not grow with n (it was a walk and a sort of every due timer
+// at each firing: 2.45 s for 8,000).
+func BenchmarkTimersDueTogether(b *testing.B) {
+	for _, n := range []int{1000, 8000} {
+		b.Run(fmt.Sprintf("timers=%d", n), func(b *testing.B) {
+			root := func(s *sim.Sim) {
+				wg := sim.NewWaitGroup(s)
+				for range n {
+					wg.Go("sleeper", func() { s.Sleep(time.Second) })
+				}
+				wg.Wait()
+			}
+			for i := range b.N {
+				if _, err := sim.Run(root, sim.WithStrategy(sim.Random(uint64(i))), sim.WithoutTrace()); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/timer")
+		})
 	}
 }

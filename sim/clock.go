@@ -50,6 +50,9 @@ func (s *Sim) addTimer(d time.Duration, f func()) *timer {
 	s.tseq++
 	t := &timer{when: s.now + d, seq: s.tseq, f: f}
 	heap.Push(&s.timers, t)
+	if d == 0 {
+		s.dueValid = false // due now: one more for the cached list
+	}
 	return t
 }
 
@@ -59,6 +62,9 @@ func (s *Sim) stopTimer(t *timer) bool {
 		return false
 	}
 	heap.Remove(&s.timers, t.idx)
+	if t.when <= s.now {
+		s.dueValid = false // it may be in the cached list
+	}
 	return true
 }
 
@@ -75,26 +81,39 @@ func (s *Sim) fireTimer(delay bool) bool {
 	if w := s.timers[0].when; w > s.now {
 		s.now = w
 	}
-	due := s.dueTimers()
-	n, rule := len(due), preemptNone
+	// The timers due now are listed once per instant, and the list kept
+	// while only firing changes it, with a set of the ones still due:
+	// thousands of timers due at one instant fire in O(log n) each, not
+	// in a walk and a sort of them all each.
+	if !s.dueValid || s.dueAt != s.now {
+		s.dueTimers()
+		s.dueLeft = runSet{}
+		for i := range s.due {
+			s.dueLeft.add(i)
+		}
+		s.dueValid, s.dueAt = true, s.now
+	}
+	n, rule := s.dueLeft.n, preemptNone
 	if delay {
 		n, rule = n+1, preemptLast
 	}
 	i := s.chooseRule(KindTimer, n, rule)
-	if i == len(due) {
+	if i == s.dueLeft.n {
 		return false
 	}
-	t := due[i]
+	pos := s.dueLeft.kth(i)
+	s.dueLeft.remove(pos)
+	t := s.due[pos]
 	heap.Remove(&s.timers, t.idx)
 	s.record(Event{Kind: EvTimer, Task: -1, Arg: t.seq})
 	t.f()
 	return true
 }
 
-// dueTimers returns the timers due now, in creation order: the top of the
-// heap, walked down only through due timers, so that it costs what is due
-// and not what is pending.
-func (s *Sim) dueTimers() []*timer {
+// dueTimers lists the timers due now in s.due, in creation order: the top
+// of the heap, walked down only through due timers, so that it costs what
+// is due and not what is pending.
+func (s *Sim) dueTimers() {
 	due := s.due[:0]
 	if len(s.timers) > 0 && s.timers[0].when <= s.now {
 		due = append(due, s.timers[0])
@@ -110,7 +129,6 @@ func (s *Sim) dueTimers() []*timer {
 		slices.SortFunc(due, func(a, b *timer) int { return a.seq - b.seq })
 	}
 	s.due = due
-	return due
 }
 
 // Now returns the virtual time. It stands still while any task can run and

@@ -327,3 +327,52 @@ func TestUnwind_NoDecisionsAfterTheFailure(t *testing.T) {
 	}
 	assert.Equal(t, run(false), run(true))
 }
+
+// lastTimer fires the most recently created of the timers due, once the
+// tasks have run: at a KindTimer decision option i is the i-th due timer
+// in creation order, and the last option, when tasks can run, fires none
+// yet (an AfterFunc's f runs in a task of its own).
+type lastTimer struct{}
+
+func (lastTimer) Name() string { return "last-timer" }
+func (lastTimer) Choose(d *sim.Decision) int {
+	if d.Kind != sim.KindTimer {
+		return 0
+	}
+	return d.N - 1
+}
+
+// Timers due at one instant fire in the order the decisions say, however
+// many there are, and whatever the callbacks add or stop in between (the
+// list of due timers is kept across decisions at one instant, and must
+// follow what changes it).
+func TestTimers_DueTogetherFireInTheOrderChosen(t *testing.T) {
+	var order []int
+	_, err := sim.Run(func(s *sim.Sim) {
+		timers := make([]*sim.Timer, 0, 200)
+		for i := range 200 {
+			timers = append(timers, s.AfterFunc(time.Second, func() {
+				order = append(order, i)
+				switch {
+				case i == 150:
+					timers[10].Stop() // a due one, still pending
+				case i == 120:
+					s.AfterFunc(0, func() { order = append(order, 1000) }) // due now, newest
+				}
+			}))
+		}
+		s.Sleep(2 * time.Second)
+	}, sim.WithStrategy(lastTimer{}))
+	require.NoError(t, err)
+	var want []int
+	for i := 199; i >= 0; i-- {
+		if i == 10 {
+			continue
+		}
+		want = append(want, i)
+		if i == 120 {
+			want = append(want, 1000)
+		}
+	}
+	assert.Equal(t, want, order)
+}

@@ -60,7 +60,13 @@ type Sim struct {
 	strategyPanic *any
 
 	dec Decision // scratch, reused for every decision
-	due []*timer // scratch: the timers due now
+	due []*timer // the timers due at dueAt, in creation order
+	// dueLeft holds the positions in due of the timers not fired yet;
+	// dueValid says due and dueLeft are those of dueAt (adding a timer due
+	// now or stopping a due one clears it).
+	dueLeft  runSet
+	dueValid bool
+	dueAt    time.Duration
 
 	// Inline room for the tasks and idle coroutines of small runs, which
 	// then allocate no slice for them.
