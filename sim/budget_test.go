@@ -179,3 +179,27 @@ func TestExplore_CalibrationStopsForTheContext(t *testing.T) {
 	assert.Nil(t, cal.FirstRun().Strategy)
 	assert.Zero(t, runs.Load())
 }
+
+// The determinism re-check keeps to the budget too: a failure found just
+// before the budget ends is not re-checked past it (it was, twice over
+// and for each sampled seed).
+func TestExplore_RecheckStaysWithinTheBudget(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var runs, atFailure atomic.Int64
+	root := func(s *sim.Sim) {
+		n := runs.Add(1)
+		s.Go("w", func() { s.Yield() })
+		s.Yield()
+		if n == 5 {
+			atFailure.Store(n)
+			cancel() // the budget ends as the failure is found
+			panic("the fifth run")
+		}
+	}
+	res := sim.Explore(root, sim.WithSeeds(0, 5), sim.WithWorkers(1), sim.WithStrategySpec(mustSpec(t, "random")), sim.WithContext(ctx))
+	require.NotNil(t, res.Failure)
+	assert.Equal(t, int64(5), runs.Load(), "runs after the budget ended")
+	assert.True(t, res.CutShort)
+	assert.ErrorIs(t, res.Failure, sim.ErrPanic, "no re-check, no nondeterminism claim")
+}

@@ -305,8 +305,8 @@ func (c *exploreConfig) stopped() bool {
 
 // WithContext makes Explore and Check stop starting runs once ctx is done;
 // the runs under way finish, and the result describes the runs made, with
-// CutShort set. No determinism re-check ([WithRechecks]) is made after
-// that: its runs would be runs too.
+// CutShort set. No determinism re-check run ([WithRechecks]) starts after
+// that: its runs are runs too (a re-check so cut claims nothing).
 func WithContext(ctx context.Context) ExploreOption {
 	return exploreOptionFunc(func(c *exploreConfig) { c.ctx = ctx })
 }
@@ -534,7 +534,8 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 			sampled = append(sampled, sampledRun{c.first + uint64(i), rec.schedule})
 		}
 	}
-	if f := recheck(root, c, &res, sampled, calRun, func(seed uint64) Strategy { return c.spec.strategy(seed, k) }); f != nil {
+	f, recheckCut := recheck(root, c, &res, sampled, calRun, func(seed uint64) Strategy { return c.spec.strategy(seed, k) })
+	if f != nil {
 		switch {
 		case f.CalibrationRun:
 			// Before the first seed: no seed names it.
@@ -550,8 +551,8 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 			res.failingRun = int(f.Seed-c.first) + 1
 		}
 	}
-	// Cut short only if seeds below the reported failure (or any, without
-	// one) were left unrun.
-	res.CutShort = cut.Load() && (res.Failure == nil || res.Runs < limit)
+	// Cut short if seeds below the reported failure (or any, without
+	// one) were left unrun, or if the budget ended the re-check.
+	res.CutShort = cut.Load() && (res.Failure == nil || res.Runs < limit) || recheckCut
 	return res
 }

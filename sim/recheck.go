@@ -58,11 +58,25 @@ type RecheckRun struct {
 // [WithGoroutinePool] too: re-runs start on fresh goroutines, so that
 // state a pooled goroutine carries shows as a difference).
 func Recheck(root func(s *Sim), runs []RecheckRun, opts ...Option) *Failure {
+	f, _ := recheckRuns(root, runs, opts, func() bool { return false })
+	return f
+}
+
+// recheckRuns is Recheck, making no more runs once stop says so (an
+// exploration's budget or context): it then returns nil, claiming nothing,
+// and cut true.
+func recheckRuns(root func(s *Sim), runs []RecheckRun, opts []Option, stop func() bool) (f *Failure, cut bool) {
 	for _, want := range runs {
 		run := func() (*Result, error) {
 			return Run(root, append(slices.Clip(opts), WithStrategy(want.Strategy()), withTrace(), WithGoroutinePool(nil))...)
 		}
+		if stop() {
+			return nil, true
+		}
 		a, errA := run()
+		if stop() {
+			return nil, true
+		}
 		b, errB := run()
 		what := ""
 		switch {
@@ -83,7 +97,7 @@ func Recheck(root func(s *Sim), runs []RecheckRun, opts ...Option) *Failure {
 		default:
 			continue
 		}
-		f := &Failure{
+		f = &Failure{
 			Err: ErrNondeterminism, Strategy: a.Strategy, Schedule: a.Schedule, Task: -1,
 			Message: fmt.Sprintf("run twice, differed: %s", what),
 		}
@@ -94,9 +108,9 @@ func Recheck(root func(s *Sim), runs []RecheckRun, opts ...Option) *Failure {
 			f.Message = fmt.Sprintf("seed %d, %s", f.Seed, f.Message)
 		}
 		f.Report = fmt.Sprintf("%v: %s\nThe scenario escapes the scheduler (map iteration order, time.Now, math/rand, a go statement, package state shared between runs); its failures do not replay.\n", f.Err, f.Message)
-		return f
+		return f, false
 	}
-	return nil
+	return nil, false
 }
 
 // sampledRun is a passing run the determinism re-check may make again.
@@ -108,9 +122,9 @@ type sampledRun struct {
 // recheck runs the failing run and c.rechecks of the sampled passing ones
 // again ([Recheck]; see pickRechecks), unless the exploration was cut
 // short.
-func recheck(root func(s *Sim), c exploreConfig, res *ExploreResult, sampled []sampledRun, cal *RecheckRun, strategy func(seed uint64) Strategy) *Failure {
+func recheck(root func(s *Sim), c exploreConfig, res *ExploreResult, sampled []sampledRun, cal *RecheckRun, strategy func(seed uint64) Strategy) (*Failure, bool) {
 	if c.stopped() {
-		return nil // cut short: make no more runs
+		return nil, true // cut short already: make no more runs, and say the re-check was not made
 	}
 	var runs []RecheckRun
 	seedRun := func(seed uint64) RecheckRun {
@@ -129,7 +143,7 @@ func recheck(root func(s *Sim), c exploreConfig, res *ExploreResult, sampled []s
 	if cal != nil && c.rechecks > 0 {
 		runs = append(runs, *cal)
 	}
-	return Recheck(root, runs, c.runOpts...)
+	return recheckRuns(root, runs, c.runOpts, c.stopped)
 }
 
 // pickRechecks returns n of the sampled runs (in the order they ran): the

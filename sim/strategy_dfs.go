@@ -161,7 +161,7 @@ func exploreDFS(root func(s *Sim), c exploreConfig) ExploreResult {
 		if c.stopped() {
 			break // cut short: make no more runs
 		}
-		if f := Recheck(root, []RecheckRun{r.RecheckRun}, c.runOpts...); f != nil {
+		if f, _ := recheckRuns(root, []RecheckRun{r.RecheckRun}, c.runOpts, c.stopped); f != nil {
 			msg := fmt.Sprintf("DFS run %d, %s", r.run, f.Message)
 			f.Report = strings.Replace(f.Report, f.Message, msg, 1)
 			f.Message = msg

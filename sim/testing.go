@@ -300,7 +300,10 @@ func Check(t TB, root func(s *Sim), opts ...ExploreOption) {
 		msg += fmt.Sprintf("; a depth-%d bug would be missed by all %d PCT depth-%d runs (k=%d, %d tasks) with probability <= %.2g",
 			res.PCTDepth, res.PCTRuns, res.PCTDepth, res.K, max(res.MaxTasks, 1), res.MissBound(res.PCTDepth))
 	}
-	if res.CutShort {
+	switch {
+	case res.CutShort && !c.spec.isDFS() && res.Runs >= c.seeds:
+		msg += "; cut short by its context or time budget before the determinism re-check"
+	case res.CutShort:
 		msg += fmt.Sprintf("; cut short by its context or time budget: only %d of the %s planned ran", res.Runs, c.planned())
 	}
 	t.Logf("%s", msg)
