@@ -2,6 +2,8 @@ package sim
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"math"
 	"slices"
 )
@@ -33,6 +35,11 @@ type Calibration struct {
 	// state shared across them may fail every run of the exploration
 	// alike, after calibration runs that passed.
 	first RecheckRun
+	// failed is the first calibration run that failed, and its failure:
+	// a failure is a failure whatever run found it, and one that does not
+	// repeat is nondeterminism.
+	failed        RecheckRun
+	failedFailure *Failure
 }
 
 // Calibrate measures the number k of task decisions of a run, as [Explore]
@@ -73,16 +80,22 @@ func calibrate(root func(s *Sim), opts []Option, stop func() bool) Calibration {
 	pool := NewGoroutinePool()
 	defer pool.Close()
 	c := Calibration{Longest: 1}
-	run := func(st Strategy) bool {
+	run := func(mk func() Strategy) bool {
 		if stop() {
 			return false
 		}
-		r, err := Run(root, append(slices.Clip(opts), WithStrategy(st), WithoutTrace(), WithGoroutinePool(pool))...)
+		r, err := Run(root, append(slices.Clip(opts), WithStrategy(mk()), WithoutTrace(), WithGoroutinePool(pool))...)
 		if c.Runs == 0 {
 			c.first = RecheckRun{Strategy: func() Strategy { return Random(0) }, Schedule: r.Schedule, label: "calibration run random(seed=0)"}
 			if err != nil {
 				c.first.Failed, c.first.Message = true, errString(err)
 			}
+		}
+		var f *Failure
+		if c.failedFailure == nil && errors.As(err, &f) {
+			label := fmt.Sprintf("calibration run %s", r.Strategy)
+			c.failed = RecheckRun{Strategy: mk, Failed: true, Message: f.Message, Schedule: r.Schedule, label: label}
+			c.failedFailure = f
 		}
 		c.Runs += r.Runs
 		longer := r.TaskDecisions > c.Longest
@@ -90,13 +103,13 @@ func calibrate(root func(s *Sim), opts []Option, stop func() bool) Calibration {
 		return longer
 	}
 	for seed := range uint64(calibrationRandom) {
-		run(Random(seed))
+		run(func() Strategy { return Random(seed) })
 	}
 	quiet := 0
 	for seed := uint64(0); seed < calibrationPCTMax && (seed < calibrationPCTMin || quiet < calibrationPCTQuiet); seed++ {
 		// Depth 1 draws no change point, so k is only the bound past
 		// which Run would make the run again: none is needed.
-		if run(PCTWithSteps(seed, 1, math.MaxInt32)) {
+		if run(func() Strategy { return PCTWithSteps(seed, 1, math.MaxInt32) }) {
 			quiet = 0
 		} else {
 			quiet++
@@ -114,3 +127,9 @@ func calibrate(root func(s *Sim), opts []Option, stop func() bool) Calibration {
 // RecheckRun, with no Strategy, if no run was made ([CalibrateContext]
 // with a context already done).
 func (c Calibration) FirstRun() RecheckRun { return c.first }
+
+// FailedRun returns the first calibration run that failed as a
+// [RecheckRun] (Failed set), for [Recheck] to make again along with a
+// harness's own runs: one that does not fail again alike is
+// nondeterminism. It is the zero RecheckRun if no calibration run failed.
+func (c Calibration) FailedRun() RecheckRun { return c.failed }

@@ -411,12 +411,18 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 	}
 	res := ExploreResult{Strategy: c.spec.String(), FirstSeed: c.first}
 	k := 0
-	var calRun *RecheckRun
+	var (
+		calRuns    calibrationRechecks
+		calFailure *Failure // the first calibration run's that failed
+	)
 	if c.spec.needsK() {
 		cal := calibrate(root, c.runOpts, c.stopped)
 		k, res.Calibration, res.LongestRun = cal.K, cal.Runs, cal.Longest
 		if cal.Runs > 0 {
-			calRun = &cal.first
+			calRuns.first = &cal.first
+		}
+		if cal.failedFailure != nil {
+			calRuns.failed, calFailure = &cal.failed, cal.failedFailure
 		}
 		if c.stopped() {
 			// Cut short during calibration: no seed ran.
@@ -534,7 +540,14 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 			sampled = append(sampled, sampledRun{c.first + uint64(i), rec.schedule})
 		}
 	}
-	f, recheckCut := recheck(root, c, &res, sampled, calRun, func(seed uint64) Strategy { return c.spec.strategy(seed, k) })
+	f, recheckCut := recheck(root, c, &res, sampled, calRuns, func(seed uint64) Strategy { return c.spec.strategy(seed, k) })
+	if f == nil && !recheckCut && res.Failure == nil && calFailure != nil {
+		// A calibration run failed, and failed again alike, where no seed
+		// did: a failure is a failure whatever run found it.
+		f = calFailure
+		f.CalibrationRun = true
+		f.Message = "calibration run " + f.Strategy + ": " + f.Message
+	}
 	if f != nil {
 		switch {
 		case f.CalibrationRun:

@@ -66,9 +66,10 @@ type Failure struct {
 	// Report is the multi-line human report: what went wrong, every task
 	// and what it waits on, the stacks, and how to replay.
 	Report string
-	// CalibrationRun reports a nondeterminism failure of a calibration run
-	// ([Calibrate]) rather than of a seed: no seed of the exploration
-	// names it (Seed is 0), and Schedule is the run made again.
+	// CalibrationRun reports a failure of a calibration run ([Calibrate])
+	// rather than of a seed, one that did not repeat itself
+	// (ErrNondeterminism) or one no seed's run had: no seed of the
+	// exploration names it (Seed is 0); Schedule replays it.
 	CalibrationRun bool
 }
 

@@ -113,6 +113,10 @@ func recheckRuns(root func(s *Sim), runs []RecheckRun, opts []Option, stop func(
 	return nil, false
 }
 
+// calibrationRechecks are the calibration runs an exploration re-checks:
+// the first, and the first that failed (nil if none).
+type calibrationRechecks struct{ first, failed *RecheckRun }
+
 // sampledRun is a passing run the determinism re-check may make again.
 type sampledRun struct {
 	seed     uint64
@@ -122,7 +126,7 @@ type sampledRun struct {
 // recheck runs the failing run and c.rechecks of the sampled passing ones
 // again ([Recheck]; see pickRechecks), unless the exploration was cut
 // short.
-func recheck(root func(s *Sim), c exploreConfig, res *ExploreResult, sampled []sampledRun, cal *RecheckRun, strategy func(seed uint64) Strategy) (*Failure, bool) {
+func recheck(root func(s *Sim), c exploreConfig, res *ExploreResult, sampled []sampledRun, cal calibrationRechecks, strategy func(seed uint64) Strategy) (*Failure, bool) {
 	if c.stopped() {
 		return nil, true // cut short already: make no more runs, and say the re-check was not made
 	}
@@ -140,8 +144,11 @@ func recheck(root func(s *Sim), c exploreConfig, res *ExploreResult, sampled []s
 		r.Schedule = p.schedule
 		runs = append(runs, r)
 	}
-	if cal != nil && c.rechecks > 0 {
-		runs = append(runs, *cal)
+	if cal.first != nil && c.rechecks > 0 {
+		runs = append(runs, *cal.first)
+	}
+	if cal.failed != nil { // as the failing seed: always
+		runs = append(runs, *cal.failed)
 	}
 	return recheckRuns(root, runs, c.runOpts, c.stopped)
 }

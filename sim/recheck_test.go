@@ -242,3 +242,23 @@ func TestRecheck_ClipsWhatItQuotes(t *testing.T) {
 	require.ErrorIs(t, res.Failure, sim.ErrNondeterminism)
 	assert.Less(t, len(res.Failure.Report), 2000, "the differing notes are quoted whole")
 }
+
+// A calibration run that fails is re-checked as a failing seed is: one
+// that fails only on the third run of the process passed the exploration
+// unseen, since calibration's failures were dropped.
+func TestExplore_RechecksAFailingCalibrationRun(t *testing.T) {
+	for _, n := range []int64{2, 3, 6} {
+		lateRuns.Store(0)
+		root := func(s *sim.Sim) {
+			k := lateRuns.Add(1)
+			s.Go("x", func() { s.Yield() }).Wait()
+			if k == n {
+				panic("one run of the process")
+			}
+		}
+		res := sim.Explore(root, sim.WithSeeds(0, 50), sim.WithStrategySpec(mustSpec(t, "pct:2")))
+		require.NotNil(t, res.Failure, "run %d: %s", n, res)
+		assert.ErrorIs(t, res.Failure, sim.ErrNondeterminism, "run %d", n)
+		assert.True(t, res.Failure.CalibrationRun)
+	}
+}

@@ -52,6 +52,9 @@ type Config struct {
 	// pctFirst is the first calibration run, which the determinism
 	// re-check makes again.
 	pctFirst *sim.RecheckRun
+	// pctFailed is the first calibration run that failed, if any: the
+	// re-check makes it again, as it does a failing seed.
+	pctFailed *sim.RecheckRun
 	// pool is the goroutines an exploration worker's sim runs reuse.
 	// Each run makes its own scope manager, so no goroutine-local scope
 	// outlives its run.
@@ -492,6 +495,9 @@ func recheck(st *Stats, sc Scenario, p Platform, cfg Config, passed []passedRun)
 	if cfg.pctFirst != nil {
 		runs = append(runs, *cfg.pctFirst)
 	}
+	if cfg.pctFailed != nil {
+		runs = append(runs, *cfg.pctFailed)
+	}
 	var opts []sim.Option
 	if cfg.MaxSteps > 0 {
 		opts = append(opts, sim.WithMaxSteps(cfg.MaxSteps))
@@ -544,6 +550,9 @@ func (cfg Config) calibrated(ctx context.Context, sc Scenario, p Platform) Confi
 	cfg.pctK = cal.K
 	if first := cal.FirstRun(); first.Strategy != nil {
 		cfg.pctFirst = &first
+	}
+	if failed := cal.FailedRun(); failed.Strategy != nil {
+		cfg.pctFailed = &failed
 	}
 	return cfg
 }
