@@ -156,3 +156,35 @@ func TestFailure_LongScheduleIsNotPrinted(t *testing.T) {
 	assert.Less(t, len(ft.Errors), 20_000, "Check's report")
 	assert.Contains(t, ft.Errors, "-sim.seed=1")
 }
+
+// A huge panic value or task name is clipped in the failure's text, kept
+// whole in Failure.Value: a 5 MB panic made a 5 MB Error, Report and twice
+// that in Check's report; a 2 MB task name a 4 MB Report.
+func TestFailure_HugeValuesAreClipped(t *testing.T) {
+	huge := strings.Repeat("A", 5<<20)
+	roots := map[string]func(*sim.Sim){
+		"panic value": func(s *sim.Sim) { s.Go("x", func() {}).Wait(); panic(huge) },
+		"task name": func(s *sim.Sim) {
+			ch := sim.NewChan[int](s, 0)
+			s.Go(strings.Repeat("N", 2<<20), func() { ch.Recv() })
+			ch.Recv()
+		},
+	}
+	for name, root := range roots {
+		t.Run(name, func(t *testing.T) {
+			_, err := sim.Run(root)
+			var f *sim.Failure
+			require.ErrorAs(t, err, &f)
+			assert.Less(t, len(f.Error()), 10_000)
+			assert.Less(t, len(f.Report), 10_000)
+			ft := faketb.New("TestHuge")
+			sim.Check(ft, root, sim.WithSeeds(0, 3))
+			require.True(t, ft.Failed())
+			assert.Less(t, len(ft.Errors), 20_000)
+		})
+	}
+	_, err := sim.Run(roots["panic value"])
+	var f *sim.Failure
+	require.ErrorAs(t, err, &f)
+	assert.Equal(t, huge, f.Value, "Failure.Value keeps it whole")
+}

@@ -231,6 +231,23 @@ func clipQuote(s string) string {
 	return fmt.Sprintf("%s... (%d bytes)", strconv.Quote(s[:cut]), len(s))
 }
 
+// maxMessageValue bounds the text of a panic value in a failure's message
+// (Failure.Value keeps it whole).
+const maxMessageValue = 1000
+
+// clipText cuts s to maxMessageValue bytes (on a rune boundary), saying
+// how long it was.
+func clipText(s string) string {
+	if len(s) <= maxMessageValue {
+		return s
+	}
+	cut := maxMessageValue
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s... (%d bytes in all; Failure.Value has it whole)", s[:cut], len(s))
+}
+
 // scheduleDifference says where two schedules first differ: the decision
 // and its option in each.
 func scheduleDifference(first, again string) string {

@@ -230,7 +230,7 @@ func (s *Sim) ended(t *Task, out coro.Outcome) {
 			break
 		}
 		s.record(Event{Kind: EvPanic, Task: t.id, Text: fmt.Sprint(v)})
-		s.fail(ErrPanic, t, v, trimSchedulerFrames(string(stack)), fmt.Sprintf("%s panicked: %v", t, v))
+		s.fail(ErrPanic, t, v, trimSchedulerFrames(string(stack)), fmt.Sprintf("%s panicked: %s", t, clipText(fmt.Sprint(v))))
 		return
 	case coro.Exited:
 		if s.aborting {
@@ -657,7 +657,7 @@ func (s *Sim) recoverStrategy() {
 
 func (s *Sim) strategyPanicked(r any) {
 	s.strategyPanic = &r
-	s.fail(ErrDivergence, s.cur, r, "", fmt.Sprintf("strategy %s panicked: %v", s.strategy.Name(), r))
+	s.fail(ErrDivergence, s.cur, r, "", fmt.Sprintf("strategy %s panicked: %s", s.strategy.Name(), clipText(fmt.Sprint(r))))
 }
 
 // choose makes a non-task decision among n options (n may be 1).

@@ -66,7 +66,7 @@ func (t *Task) describe() string { return t.String() }
 func (t *Task) label() string    { return "task#" + strconv.Itoa(t.id) }
 
 // String returns `task 3 "name"`.
-func (t *Task) String() string { return fmt.Sprintf("task %d %q", t.id, t.name) }
+func (t *Task) String() string { return fmt.Sprintf("task %d %s", t.id, clipQuote(t.name)) }
 
 // describer is anything a task can wait on.
 type describer interface {
