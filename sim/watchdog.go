@@ -51,8 +51,10 @@ func WithStallTimeout(d time.Duration) Option {
 // while it is running or runnable, the check adds the CPU time the process
 // got, at most the wall time: a task that loops without a scheduling point
 // is reported after about its timeout of CPU, a task the machine starved
-// not at all. Either way a real stall is reported within 9/8 of its
-// timeout on an idle machine.
+// not at all. An interval that starts or ends with the goroutine waiting
+// counts wall time as well, so that a task that alternates blocking and
+// spinning is not counted at half speed. Either way a real stall is
+// reported within about 9/8 of its timeout on an idle machine.
 type watchdog struct {
 	s       *Sim
 	timeout time.Duration
@@ -64,6 +66,11 @@ type watchdog struct {
 	lastCPU  time.Duration // process CPU time at the last check
 	cpuRead  bool          // lastCPU has been read (not at the start: a system call)
 	stalled  time.Duration // the stall so far, as described above
+	// waited says the task's goroutine waited outside the scheduler at
+	// the last check: an interval that starts or ends so counts wall
+	// time, so that a task that alternates blocking and spinning is not
+	// counted only half (it was reported after about twice its timeout).
+	waited bool
 }
 
 // dogs is every armed watchdog of the process and the one timer that
@@ -181,11 +188,14 @@ func (w *watchdog) observe() bool {
 	if n := w.s.resumes.Load(); n != w.last {
 		// Progress since the last check; a stall started at most a tick
 		// ago, which the 9/8 bound allows for.
-		w.last, w.stalled = n, 0
+		w.last, w.stalled, w.waited = n, 0, false
 		return false
 	}
+	waiting := cpuOK && w.clock.waiting(w.s.curGoid.Load())
+	waited := w.waited
+	w.waited = waiting
 	switch {
-	case !cpuOK, w.clock.waiting(w.s.curGoid.Load()):
+	case !cpuOK, waiting, waited:
 		w.stalled += wall
 	default:
 		w.stalled += min(wall, max(used, 0))

@@ -127,3 +127,27 @@ func TestGoroutineWaits(t *testing.T) {
 	_, ok = goroutineState([]byte("goroutine 180 [select]:\n"), 18)
 	assert.False(t, ok, "18 is not 180")
 }
+
+// A task that alternates blocking outside the scheduler and spinning (a
+// sleep, then a busy loop, over and over) is reported within about its
+// timeout too: an interval that starts or ends in a wait counts wall time.
+// Counting CPU alone for the intervals a check saw it running reported it
+// after about twice the timeout.
+func TestWatchdog_AlternatingBlockAndSpin(t *testing.T) {
+	const timeout = time.Second
+	world := &fakeWorld{wall: time.Unix(0, 0)}
+	fired := false
+	s := &Sim{strategy: Random(1)}
+	w := newWatchdog(s, timeout, world.clock(), func(string) { fired = true })
+	start := world.wall
+	for i := 0; !fired; i++ {
+		// Half of each interval asleep, half spinning; a check finds it
+		// asleep every other time.
+		world.cpu += w.tick() / 2
+		world.wall = world.wall.Add(w.tick())
+		world.waits = i%2 == 0
+		w.check()
+		require.Less(t, world.wall.Sub(start), 4*timeout, "never fired")
+	}
+	assert.LessOrEqual(t, world.wall.Sub(start), timeout*9/8+w.tick())
+}
