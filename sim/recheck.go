@@ -224,11 +224,18 @@ func clipQuote(s string) string {
 	if len(s) <= maxQuoted {
 		return strconv.Quote(s)
 	}
-	cut := maxQuoted
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
+	return fmt.Sprintf("%s... (%d bytes)", strconv.Quote(runePrefix(s, maxQuoted)), len(s))
+}
+
+// runePrefix returns s cut to at most n bytes, on a rune boundary.
+func runePrefix(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	return fmt.Sprintf("%s... (%d bytes)", strconv.Quote(s[:cut]), len(s))
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // maxMessageValue bounds the text of a panic value in a failure's message
@@ -241,11 +248,7 @@ func clipText(s string) string {
 	if len(s) <= maxMessageValue {
 		return s
 	}
-	cut := maxMessageValue
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return fmt.Sprintf("%s... (%d bytes in all; Failure.Value has it whole)", s[:cut], len(s))
+	return fmt.Sprintf("%s... (%d bytes in all; Failure.Value has it whole)", runePrefix(s, maxMessageValue), len(s))
 }
 
 // scheduleDifference says where two schedules first differ: the decision
