@@ -76,11 +76,18 @@ const (
 	// before a due timer: choosing it goes against the yield, or delays
 	// the timer.
 	preemptLast
+	// At a Yield: option 0 is the next task round the ring from the
+	// yielder, the yielder itself is the last; any option but 0 preempts,
+	// so that a search within a preemption bound hands the turn round the
+	// ring and its tree of schedules is finite even when tasks take turns
+	// in Yield loops (with the other tasks free, two of them could swap
+	// turns forever at no cost while a third never ran).
+	preemptYield
 )
 
 func (r preemptRule) preempts(i, n int) bool {
 	switch r {
-	case preemptAllButFirst:
+	case preemptAllButFirst, preemptYield:
 		return i != 0
 	case preemptLast:
 		return i == n-1
@@ -89,10 +96,11 @@ func (r preemptRule) preempts(i, n int) bool {
 }
 
 // Preempts reports whether choosing option i is a preemption: switching
-// away from a current task that could have gone on running, letting a
-// task that yields go on (at a [Sim.Yield] the yielder is the last option,
-// the others coming first), or letting tasks run before a due timer
-// (KindTimer's last option when tasks can run). Option 0 never preempts.
+// away from a current task that could have gone on running; at a
+// [Sim.Yield], anything but the next task round the ring from the yielder
+// (option 0; the yielder going on is the last option); or letting tasks
+// run before a due timer (KindTimer's last option when tasks can run).
+// Option 0 never preempts.
 // Bounded search ([DFS]) bounds these choices; [Result.Preemptions]
 // counts them.
 func (d *Decision) Preempts(i int) bool { return d.rule.preempts(i, d.N) }
@@ -121,7 +129,7 @@ func (d *Decision) task(i int) int {
 			return d.Current
 		}
 		i--
-	case preemptLast:
+	case preemptYield:
 		if i == d.N-1 {
 			return d.Current
 		}
@@ -142,11 +150,11 @@ func (d *Decision) option(id int) int {
 	switch {
 	case id == d.Current && d.rule == preemptAllButFirst:
 		return 0
-	case id == d.Current && d.rule == preemptLast:
+	case id == d.Current && d.rule == preemptYield:
 		return d.N - 1
 	case d.Current >= 0 && d.rule == preemptAllButFirst:
 		return 1 + d.set.rank(id)
-	case d.Current >= 0 && d.rule == preemptLast:
+	case d.Current >= 0 && d.rule == preemptYield:
 		below, r := d.set.rank(d.Current), d.set.rank(id)
 		if r >= below {
 			return r - below

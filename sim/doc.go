@@ -100,9 +100,10 @@
 // # Progress
 //
 // A task that yields lets every other runnable task go first: at a
-// [Sim.Yield] the yielder is the last option (choosing it is the
-// preemption, so the default choice of DFS, [ReplayPrefix] and shrinking
-// runs another task), and under PCT it drops below every priority when
+// [Sim.Yield] the yielder is the last option and the next task round the
+// ring the first (every option but that first is a preemption, so the
+// default choice of DFS, [ReplayPrefix] and shrinking hands the turn round
+// the ring), and under PCT it drops below every priority when
 // it yields a second time with no other task run since (one Yield keeps
 // PCT's bound for a bug that needs the yielder to go on). A
 // join written as `for !t.Done() { s.Yield() }` therefore ends under every

@@ -492,7 +492,7 @@ func (s *Sim) pick(cur *Task, yielding bool) *Task {
 	} else {
 		d.Kind, d.N, d.Current, d.Yielding, d.rule = KindTask, n+1, cur.id, yielding, preemptAllButFirst
 		if yielding {
-			d.rule = preemptLast
+			d.rule = preemptYield
 		}
 	}
 	s.taskDecs++

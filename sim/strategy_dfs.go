@@ -12,10 +12,12 @@ import (
 // then runs every schedule that preempts a runnable task at most
 // maxPreemptions times, in depth-first order, by replaying ever different
 // prefixes of decisions (a stateless model checker with a preemption bound,
-// as in CHESS and loom). Switching away from a task that blocked, ended or
-// yielded is free; letting a yielder go on, or tasks run before a due
-// timer, counts as a preemption ([Decision.Preempts]), so that a Yield
-// loop or a polled deadline keeps the search finite. The scenario must be
+// as in CHESS and loom). Switching away from a task that blocked or
+// ended is free, and so is handing a Yield's turn to the next task round
+// the ring from the yielder; any other choice at a Yield (the yielder
+// going on included), or letting tasks run before a due timer, counts as
+// a preemption ([Decision.Preempts]), so that Yield loops and a polled
+// deadline keep the search finite. The scenario must be
 // deterministic apart from sim's decisions.
 func DFS(maxPreemptions int) StrategySpec {
 	return StrategySpec{kind: "dfs", param: max(maxPreemptions, 0)}
