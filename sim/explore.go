@@ -168,6 +168,10 @@ type ExploreResult struct {
 	// the runs of pct:D, the depth-2 runs of a portfolio): the runs
 	// [ExploreResult.MissBound] is computed from.
 	PCTRuns, PCTDepth int
+	// PCTYieldDrops counts the PCTRuns in which PCT dropped a task that
+	// yielded twice in a row ([PCTWithSteps]), which is outside PCT's
+	// guarantee: MissBound gives no bound when there are any.
+	PCTYieldDrops int
 	// Calibration counts runs made only to measure or fit PCT's k, not in
 	// Runs: the runs of [Calibrate], and the runs PCT made again with a
 	// larger k ([Result.Runs] - 1 per seed).
@@ -211,10 +215,11 @@ func (r ExploreResult) RunsToFailure() int {
 // It returns 1 (no bound) when no PCT run of depth PCTDepth counts, and
 // when a run went further than K (LongestRun > K): the runs then do not
 // have the k the bound needs, the most task decisions of a run, and a bug
-// past K is out of the change points' reach. Calibration's headroom makes
-// that rare ([Calibrate]).
+// past K is out of the change points' reach (calibration's headroom makes
+// that rare: [Calibrate]); and when PCT dropped a yielder in any of them
+// (PCTYieldDrops), which its guarantee does not cover.
 func (r ExploreResult) MissBound(depth int) float64 {
-	if r.PCTRuns == 0 || depth > r.PCTDepth || r.LongestRun > r.K {
+	if r.PCTRuns == 0 || depth > r.PCTDepth || r.LongestRun > r.K || r.PCTYieldDrops > 0 {
 		return 1
 	}
 	n, k := float64(max(r.MaxTasks, 1)), float64(max(r.K, 1))
@@ -439,6 +444,7 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 		runs         int // Result.Runs
 		taskDecs     int
 		pctDepth     int
+		pctDropped   bool
 		// schedule is kept for the runs the determinism re-check may
 		// make again (the 1st, 2nd, 4th, 8th, ...): they must repeat it.
 		schedule string
@@ -471,7 +477,7 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 			h := fnv.New64a()
 			h.Write([]byte(r.Schedule))
 			rec := runRecord{ran: true, steps: r.Steps, tasks: r.Tasks, hash: h.Sum64(),
-				runs: r.Runs, taskDecs: r.longest, pctDepth: r.pctDepth}
+				runs: r.Runs, taskDecs: r.longest, pctDepth: r.pctDepth, pctDropped: r.pctDropped}
 			if n := i + 1; n&(n-1) == 0 {
 				rec.schedule = r.Schedule
 			}
@@ -522,6 +528,9 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 		if res.PCTDepth > 0 && rec.pctDepth == res.PCTDepth && rec.fail == nil {
 			res.PCTRuns++
 			res.K = k
+			if rec.pctDropped {
+				res.PCTYieldDrops++
+			}
 		}
 		res.LongestRun = max(res.LongestRun, rec.taskDecs)
 		res.Runs++

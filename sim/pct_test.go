@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tracebed/tracebed/sim"
+	"github.com/tracebed/tracebed/sim/internal/faketb"
 )
 
 // The asymmetric planted bug: a long private prefix before a
@@ -184,4 +185,34 @@ func TestPCT_NoBoundPastK(t *testing.T) {
 	assert.Less(t, r.MissBound(2), 1e-3)
 	r.LongestRun = 41
 	assert.Equal(t, 1.0, r.MissBound(2))
+}
+
+// A task that yields twice in a row drops under PCT, which is outside
+// PCT's guarantee: a producer that writes between its Yields is a depth-1
+// bug (a above b) that pct:1 and pct:2 never find. So an exploration whose
+// PCT runs dropped a yielder gives no miss bound; Check printed 1e-100s.
+func TestPCT_NoBoundWhenAYielderDropped(t *testing.T) {
+	producer := func(s *sim.Sim) {
+		v := sim.NewVar(s, 0)
+		s.Go("a", func() { v.Store(1); s.Yield(); v.Store(2); s.Yield(); v.Store(3) })
+		s.Go("b", func() {
+			if v.Load() == 3 {
+				panic("b saw a finish first")
+			}
+		})
+	}
+	for _, spec := range []string{"pct:1", "pct:2"} {
+		res := sim.Explore(producer, sim.WithSeeds(0, 200), sim.WithStrategySpec(mustSpec(t, spec)))
+		// The drop puts it out of reach at these depths (pct:3's change
+		// points can undo a drop): the case the bound must not cover.
+		require.Nil(t, res.Failure, "%s: %s", spec, res)
+		assert.Positive(t, res.PCTYieldDrops, spec)
+		assert.Equal(t, 1.0, res.MissBound(res.PCTDepth), "%s: %s", spec, res)
+		ft := faketb.New("TestProducer")
+		sim.Check(ft, producer, sim.WithSeeds(0, 200), sim.WithStrategySpec(mustSpec(t, spec)))
+		require.False(t, ft.Failed())
+		require.Len(t, ft.Logs, 1)
+		assert.Contains(t, ft.Logs[0], "no miss bound: in ")
+		assert.NotContains(t, ft.Logs[0], "would be missed")
+	}
 }

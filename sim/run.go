@@ -93,8 +93,10 @@ type Result struct {
 	// more when [PCT] made the run again with a larger k.
 	Runs int
 
-	// pctDepth is a PCT run's depth (0 for other strategies).
-	pctDepth int
+	// pctDepth is a PCT run's depth (0 for other strategies), and
+	// pctDropped says PCT dropped a yielder in it (see PCTWithSteps).
+	pctDepth   int
+	pctDropped bool
 	// longest is the most task decisions among the Runs attempts: more
 	// than TaskDecisions when PCT made a run again, since it does so for
 	// a run longer than its k.
@@ -151,7 +153,7 @@ func runOnce(root func(s *Sim), cfg config) (*Result, error) {
 	}
 	res := s.result()
 	if p, ok := cfg.strategy.(*pctStrategy); ok {
-		res.pctDepth = p.depth
+		res.pctDepth, res.pctDropped = p.depth, p.dropped
 	}
 	if s.failure != nil {
 		return res, s.failure

@@ -38,7 +38,11 @@ const maxPCTAttempts = 16
 // keeps PCT's bound (dropping at the first Yield put such a bug out of
 // reach at every depth). What the second drop gives up is the schedules
 // in which a task goes on through two Yields in a row while others could
-// run, which a spin loop's are: nothing it reads has changed since. Other decisions (select cases, timers, [Sim.Intn]) are uniform.
+// run, which a spin loop's are. That is outside PCT's bound (a task that
+// writes between two Yields is a counterexample), so an exploration whose
+// PCT runs dropped a yielder prints no miss bound
+// ([ExploreResult.PCTYieldDrops]). Other decisions (select cases, timers,
+// [Sim.Intn]) are uniform.
 //
 // On a run of n tasks and at most k steps it finds any given bug of depth
 // d with probability at least 1/(n·k^(d-1)); n counts every task of the
@@ -98,6 +102,8 @@ type pctStrategy struct {
 	// task run since (-1 if none): if it yields again, it drops.
 	yielder int
 	heap    pctHeap // the runnable tasks waiting to run, by priority
+	// dropped says a yielder dropped in this run: outside PCT's bound.
+	dropped bool
 }
 
 func (p *pctStrategy) Name() string {
@@ -143,6 +149,7 @@ func (p *pctStrategy) Choose(d *Decision) int {
 			p.prio[cur] = p.low
 			p.low--
 			p.yielder = -1
+			p.dropped = true
 		} else {
 			p.yielder = cur
 		}

@@ -294,6 +294,8 @@ func Check(t TB, root func(s *Sim), opts ...ExploreOption) {
 	}
 	msg := fmt.Sprintf("sim: explored %d %s in %v (%v per run): %s", res.Runs, c.unit(), roundDuration(res.Elapsed), res.PerRun().Round(100*time.Nanosecond), res)
 	switch {
+	case res.PCTRuns > 0 && res.PCTYieldDrops > 0:
+		msg += fmt.Sprintf("; no miss bound: in %d of the %d PCT runs a task yielded twice in a row and PCT dropped it below the others, which its guarantee does not cover", res.PCTYieldDrops, res.PCTRuns)
 	case res.PCTRuns > 0 && res.LongestRun > res.K:
 		msg += fmt.Sprintf("; no miss bound: runs went up to %d task decisions, past the k=%d that PCT's change points were drawn over", res.LongestRun, res.K)
 	case res.PCTRuns > 0:
