@@ -3,7 +3,6 @@ package sim
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math"
 	"slices"
 )
@@ -85,17 +84,17 @@ func calibrate(root func(s *Sim), opts []Option, stop func() bool) Calibration {
 			return false
 		}
 		r, err := Run(root, append(slices.Clip(opts), WithStrategy(mk()), WithoutTrace(), WithGoroutinePool(pool))...)
-		if c.Runs == 0 {
-			c.first = RecheckRun{Strategy: func() Strategy { return Random(0) }, Schedule: r.Schedule, label: "calibration run random(seed=0)"}
-			if err != nil {
-				c.first.Failed, c.first.Message = true, errString(err)
-			}
-		}
+		// The run as the re-check makes it again.
+		again := RecheckRun{Strategy: mk, Schedule: r.Schedule, label: "calibration run " + r.Strategy}
 		var f *Failure
-		if c.failedFailure == nil && errors.As(err, &f) {
-			label := fmt.Sprintf("calibration run %s", r.Strategy)
-			c.failed = RecheckRun{Strategy: mk, Failed: true, Message: f.Message, Schedule: r.Schedule, label: label}
-			c.failedFailure = f
+		if errors.As(err, &f) {
+			again.Failed, again.Message = true, f.Message
+		}
+		if c.Runs == 0 {
+			c.first = again
+		}
+		if f != nil && c.failedFailure == nil {
+			c.failed, c.failedFailure = again, f
 		}
 		c.Runs += r.Runs
 		longer := r.TaskDecisions > c.Longest

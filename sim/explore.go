@@ -527,7 +527,6 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 		// over [1, k], whatever Run made of it after.
 		if res.PCTDepth > 0 && rec.pctDepth == res.PCTDepth && rec.fail == nil {
 			res.PCTRuns++
-			res.K = k
 			if rec.pctDropped {
 				res.PCTYieldDrops++
 			}
@@ -543,6 +542,9 @@ func explore(root func(s *Sim), c exploreConfig) ExploreResult {
 		}
 	}
 	res.Distinct = len(hashes)
+	if res.PCTRuns > 0 {
+		res.K = k
+	}
 	var sampled []sampledRun
 	for i, rec := range recs[:limit] {
 		if rec.ran && rec.fail == nil && rec.schedule != "" {

@@ -280,10 +280,11 @@ func Check(t TB, root func(s *Sim), opts ...ExploreOption) {
 		if !errors.Is(res.Failure, ErrNondeterminism) {
 			// Shrinking stays within the exploration's time budget.
 			r := shrinkReport(root, res.Failure.Schedule, c.runOpts, c.stopped)
+			shrunk := r.Failure != nil && r.Schedule != TrimSchedule(res.Failure.Schedule)
 			switch {
-			case r.Failure != nil && r.Schedule != TrimSchedule(res.Failure.Schedule) && len(r.Schedule) > MaxPrintedSchedule:
+			case shrunk && len(r.Schedule) > MaxPrintedSchedule:
 				msg += fmt.Sprintf("shrunk (%s; %s), to a schedule of %d bytes, too long to print\n", r.Failure.Message, r, len(r.Schedule))
-			case r.Failure != nil && r.Schedule != TrimSchedule(res.Failure.Schedule):
+			case shrunk:
 				msg += fmt.Sprintf("shrunk (%s; %s): go test -run '%s' %s -args -sim.schedule='%s'\n", r.Failure.Message, r, runPattern(t.Name()), packagePath(), r.Schedule)
 			case r.CutShort:
 				msg += "not shrunk: the time budget or context ended first\n"
