@@ -245,8 +245,10 @@ func (r ExploreResult) String() string {
 		s += fmt.Sprintf(" (%d calibration runs)", r.Calibration)
 	}
 	switch {
-	case r.Failure != nil && r.Failure.CalibrationRun:
+	case r.Failure != nil && r.Failure.CalibrationRun && errors.Is(r.Failure, ErrNondeterminism):
 		s += ", a calibration run does not repeat itself"
+	case r.Failure != nil && r.Failure.CalibrationRun:
+		s += ", a calibration run failed"
 	case r.Failure != nil && !strings.HasPrefix(r.Strategy, "dfs"):
 		s += fmt.Sprintf(", smallest failing seed %d", r.FailingSeed)
 	}

@@ -262,3 +262,14 @@ func TestExplore_RechecksAFailingCalibrationRun(t *testing.T) {
 		assert.True(t, res.Failure.CalibrationRun)
 	}
 }
+
+// The summary of an exploration whose failure is a calibration run's calls
+// it nondeterminism only when it is: one that failed again alike is a
+// failure like a seed's (it said "does not repeat itself" either way).
+func TestExplore_SummaryOfACalibrationFailure(t *testing.T) {
+	failed := sim.ExploreResult{Strategy: "pct:2", Failures: 1, Failure: &sim.Failure{Err: sim.ErrPanic, CalibrationRun: true}}
+	assert.Contains(t, failed.String(), ", a calibration run failed")
+	assert.NotContains(t, failed.String(), "does not repeat")
+	nondet := sim.ExploreResult{Strategy: "pct:2", Failures: 1, Failure: &sim.Failure{Err: sim.ErrNondeterminism, CalibrationRun: true}}
+	assert.Contains(t, nondet.String(), ", a calibration run does not repeat itself")
+}
