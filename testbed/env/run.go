@@ -154,10 +154,7 @@ func runSim(sc Scenario, p Platform, cfg Config, shown bool) (Outcome, *Failure)
 		e.Wait()
 		checkErr = finalChecks(sc, e, runErr, e.left)
 	}
-	opts := []sim.Option{sim.WithStrategy(cfg.simStrategy())}
-	if cfg.MaxSteps > 0 {
-		opts = append(opts, sim.WithMaxSteps(cfg.MaxSteps))
-	}
+	opts := append([]sim.Option{sim.WithStrategy(cfg.simStrategy())}, cfg.stepBound()...)
 	if !shown {
 		opts = append(opts, sim.WithoutTrace())
 	}
@@ -498,11 +495,7 @@ func recheck(st *Stats, sc Scenario, p Platform, cfg Config, passed []passedRun)
 	if cfg.pctFailed != nil {
 		runs = append(runs, *cfg.pctFailed)
 	}
-	var opts []sim.Option
-	if cfg.MaxSteps > 0 {
-		opts = append(opts, sim.WithMaxSteps(cfg.MaxSteps))
-	}
-	f := sim.Recheck(checkedRoot(sc, p, cfg, nil), runs, opts...)
+	f := sim.Recheck(checkedRoot(sc, p, cfg, nil), runs, cfg.stepBound()...)
 	if f == nil {
 		return
 	}
@@ -532,6 +525,15 @@ func (cfg Config) simStrategy() sim.Strategy {
 	return cfg.Strategy.sim(cfg.Seed, cfg.pctK)
 }
 
+// stepBound is the run option of cfg's MaxSteps, if it sets one: the
+// options the re-check and calibration runs share with the runs.
+func (cfg Config) stepBound() []sim.Option {
+	if cfg.MaxSteps > 0 {
+		return []sim.Option{sim.WithMaxSteps(cfg.MaxSteps)}
+	}
+	return nil
+}
+
 // calibrated returns cfg with PCT's k measured (within ctx), if its runs
 // need one and it has none yet: the k sim.Explore would give PCT on this scenario,
 // platform and config, which depends on nothing else, so that a seed
@@ -540,13 +542,9 @@ func (cfg Config) calibrated(ctx context.Context, sc Scenario, p Platform) Confi
 	if cfg.Strategy != PCT || cfg.Schedule != "" || cfg.pctK > 0 {
 		return cfg
 	}
-	var opts []sim.Option
-	if cfg.MaxSteps > 0 {
-		opts = append(opts, sim.WithMaxSteps(cfg.MaxSteps))
-	}
 	// A context that ends during calibration ends the exploration
 	// before its first seed: the k of the runs made is never used.
-	cal := sim.CalibrateContext(ctx, checkedRoot(sc, p, cfg, nil), opts...)
+	cal := sim.CalibrateContext(ctx, checkedRoot(sc, p, cfg, nil), cfg.stepBound()...)
 	cfg.pctK = cal.K
 	if first := cal.FirstRun(); first.Strategy != nil {
 		cfg.pctFirst = &first
